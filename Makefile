@@ -1,0 +1,61 @@
+# annexkit — set-up, main job, tests. Every target sets up what it needs first.
+#   make run    generate the sample package (DOCX + PDF) into out/
+#   make test   ruff, mypy and the whole test suite
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.annexkit-installed
+DEBIAN_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk poppler-utils
+SAMPLE := samples/jiangmen-electrician-2025/class.yaml
+
+.PHONY: setup system-packages run test lint typecheck unit bench clean
+
+setup: system-packages $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+# LibreOffice (DOCX→PDF), CJK fonts and poppler-utils (pdffonts, pdftoppm) come from Debian.
+system-packages:
+	@if command -v soffice >/dev/null && command -v pdffonts >/dev/null \
+	    && fc-list 2>/dev/null | grep -q 'Noto Serif CJK SC'; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian packages: $(DEBIAN_PACKAGES)"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	        --no-install-recommends $(DEBIAN_PACKAGES); \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian packages with sudo: $(DEBIAN_PACKAGES)"; \
+	    sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	        --no-install-recommends $(DEBIAN_PACKAGES); \
+	else \
+	    echo "注意 Note: 无法安装 $(DEBIAN_PACKAGES)（需要 root 或 sudo 的 apt-get）。"; \
+	    echo "  DOCX 生成可用，PDF 生成与相关测试不可用。/ Cannot install them (needs apt-get"; \
+	    echo "  as root or with sudo): DOCX generation works, PDF output and its tests do not."; \
+	    echo "  请管理员运行 / ask an administrator to run: apt-get install $(DEBIAN_PACKAGES)"; \
+	fi
+
+run: setup
+	$(BIN)/annex generate package $(SAMPLE) -o out/sample --pdf --force
+	@echo "样例材料已生成 / sample package written to: $$(pwd)/out/sample"
+
+lint: setup
+	$(BIN)/ruff check annexkit checker generator scripts tests benchmarks
+	$(BIN)/ruff format --check annexkit checker generator scripts tests benchmarks
+
+typecheck: setup
+	$(BIN)/mypy
+
+unit: setup
+	$(BIN)/pytest -q
+
+test: lint typecheck unit
+
+bench: setup
+	$(BIN)/python benchmarks/bench_generate.py
+
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache build *.egg-info

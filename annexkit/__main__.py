@@ -1,0 +1,3 @@
+from annexkit.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Reading submitted annexes and reporting findings (see the data contract's finding codes)."""

@@ -1,0 +1,1 @@
+"""Filling the annex forms from canonical records, and converting them to PDF."""
