@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.annexkit-installed
-DEBIAN_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk poppler-utils
+DEBIAN_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk fonts-liberation poppler-utils
 SAMPLE := samples/jiangmen-electrician-2025/class.yaml
 
 .PHONY: setup system-packages run test lint typecheck unit bench clean
@@ -19,10 +19,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-# LibreOffice (DOCX→PDF), CJK fonts and poppler-utils (pdffonts, pdftoppm) come from Debian.
+# LibreOffice (DOCX→PDF), CJK fonts, Liberation (metric-compatible Times New Roman) and
+# poppler-utils (pdffonts, pdftoppm) come from Debian.
 system-packages:
 	@if command -v soffice >/dev/null && command -v pdffonts >/dev/null \
-	    && fc-list 2>/dev/null | grep -q 'Noto Serif CJK SC'; then :; \
+	    && fc-list 2>/dev/null | grep -q 'Noto Serif CJK SC' \
+	    && fc-list 2>/dev/null | grep -q 'Liberation Serif'; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing Debian packages: $(DEBIAN_PACKAGES)"; \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \

@@ -39,9 +39,11 @@ ID_PROVINCES = frozenset(
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
-MOBILE_RE = re.compile(r"1[3-9]\d{9}")
-LANDLINE_RE = re.compile(r"0\d{2,3}-\d{7,8}")
-DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only: \d would also take full-width and other Unicode digits, which are
+# not the canonical form (the same person would be keyed under two spellings).
+MOBILE_RE = re.compile(r"1[3-9][0-9]{9}")
+LANDLINE_RE = re.compile(r"0[0-9]{2,3}-[0-9]{7,8}")
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def validate_id_number(value: str, today: dt.date | None = None) -> FormatError 
             "ID number was stored as a number by a spreadsheet and lost digits; "
             "enter it again as text",
         )
-    if re.fullmatch(r"\d{15}", value):
+    if re.fullmatch(r"[0-9]{15}", value):
         return FormatError(
             "15位旧身份证号码不再受理，请填写18位号码",
             "legacy 15-digit ID numbers are not accepted; give the 18-character number",
@@ -108,15 +110,18 @@ def validate_id_number(value: str, today: dt.date | None = None) -> FormatError 
             f"身份证号码应为18位，实为{len(value)}位",
             f"ID number must have 18 characters, not {len(value)}",
         )
-    if not re.fullmatch(r"\d{17}[\dX]", value):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", value):
         return FormatError(
             "身份证号码只能由数字组成，末位可为X",
             "ID number may hold only digits, with X allowed as the last character",
         )
-    if value[0] != "9" and int(value[:2]) not in ID_PROVINCES:
+    # The 2023 foreigner permanent-residence ID is 9 + the issuing province + country code.
+    province = value[1:3] if value[0] == "9" else value[:2]
+    if int(province) not in ID_PROVINCES:
+        starts = f"（号码以{value[:3]}开头）" if value[0] == "9" else ""
         return FormatError(
-            f"身份证号码的省级代码{value[:2]}不存在",
-            f"ID number's province code {value[:2]} does not exist",
+            f"身份证号码的省级代码{province}不存在{starts}",
+            f"ID number's province code {province} does not exist (it starts {value[:3]})",
         )
     birth = id_birth_date(value)
     if birth is None:
@@ -197,11 +202,18 @@ def validate_credit_code(value: str) -> FormatError | None:
 
 
 def normalize_phone(raw: str) -> str:
-    text = re.sub(r"[\s()（）]", "", to_halfwidth(raw))
-    text = re.sub(r"^(\+?86)-?", "", text)
-    if re.fullmatch(r"1[\d\-]{10,12}", text):
-        text = text.replace("-", "")
-    return text
+    """Spaces, brackets and a +86/0086 prefix removed; a mobile without hyphens; a landline
+    as area-number (010 and 02x have 3-digit area codes, the rest 4)."""
+    text = to_halfwidth(raw).strip()
+    text = re.sub(r"^(\+86|0086|86(?=[\s\-]*1[3-9]))[\s\-]*", "", text)
+    text = re.sub(r"[\s()]", "-", text).strip("-")
+    digits = text.replace("-", "")
+    if re.fullmatch(r"1[3-9][0-9]{9}", digits):
+        return digits
+    if re.fullmatch(r"0[0-9]{9,11}", digits):
+        area = 3 if digits.startswith(("010", "02")) else 4
+        return f"{digits[:area]}-{digits[area:]}"
+    return re.sub(r"-+", "-", text)
 
 
 def validate_phone(value: str) -> FormatError | None:

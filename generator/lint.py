@@ -165,8 +165,10 @@ class _Walker:
             element = None if iterated is None else (*iterated, ITEM)
             if isinstance(node.iter, nodes.Filter) and node.iter.name == "batch":
                 element = iterated  # a batch of rows is iterated again for the rows
-            for target in node.target.find_all(nodes.Name):
-                inner[target.name] = element
+            target = node.target
+            names = [target] if isinstance(target, nodes.Name) else target.find_all(nodes.Name)
+            for name in names:
+                inner[name.name] = element
             inner["loop"] = None
             for child in (*node.body, *node.else_):
                 self.visit(child, inner)

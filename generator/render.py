@@ -71,7 +71,7 @@ def render_docx(
     document = DocxTemplate(str(template))
     try:
         document.render(render_context(annex, record), jinja_env=jinja_env(), autoescape=True)
-    except jinja2.TemplateError as exc:
+    except (jinja2.TemplateError, TypeError, ValueError) as exc:
         raise TemplateRenderError(
             f"模板 {template} 无法填写：{exc} / template {template} cannot be filled: {exc}"
         ) from exc

@@ -48,8 +48,8 @@ def rmb_upper(value: object) -> str:
     if value in (None, ""):
         return ""
     amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    if amount < 0:
-        raise ValueError("negative amount")
+    if amount < 0 or amount >= Decimal(10) ** 16:
+        raise ValueError(f"amount out of range for capitals: {amount}")
     fen_total = int(amount * 100)
     yuan, jiao, fen = fen_total // 100, fen_total // 10 % 10, fen_total % 10
     words = ""
