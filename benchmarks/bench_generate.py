@@ -54,7 +54,7 @@ def main() -> None:
 
     package = plan_package(SAMPLE)
     filing = package[0]
-    ledgers = {n: ledger_of(filing.record, n) for n in (300, 2000)}
+    ledgers = {n: ledger_of(filing.record, n) for n in (300, 1000, 2000)}
     twenty = package[:20]
     figures: dict[str, float] = {}
 
@@ -74,19 +74,20 @@ def main() -> None:
         figures["package20_pdf_s"] = timed(write(twenty, True), 2)
 
     figures["package20_vs_one_pdf"] = figures["package20_pdf_s"] / figures["filing_pdf_s"]
-    # PDF cost per row above the cost of one document: linear means the two agree.
-    per_row = {n: (figures[f"ledger{n}_pdf_s"] - figures["filing_pdf_s"]) / n for n in ledgers}
-    figures["pdf_ms_per_row_300"] = per_row[300] * 1000
-    figures["pdf_ms_per_row_2000"] = per_row[2000] * 1000
-    figures["pdf_per_row_ratio_2000_vs_300"] = per_row[2000] / per_row[300]
+    # The marginal cost of a row, where start-up cancels out: linear means low ≈ high.
+    low = (figures["ledger1000_pdf_s"] - figures["ledger300_pdf_s"]) / 700
+    high = (figures["ledger2000_pdf_s"] - figures["ledger1000_pdf_s"]) / 1000
+    figures["pdf_ms_per_row_300_to_1000"] = low * 1000
+    figures["pdf_ms_per_row_1000_to_2000"] = high * 1000
+    figures["pdf_per_row_ratio_high_vs_low"] = high / low
 
     targets = {
         "ledger300_docx_s": ("< 1 s", figures["ledger300_docx_s"] < 1),
         "package20_vs_one_pdf": ("< 3×", figures["package20_vs_one_pdf"] < 3),
         "ledger2000_pdf_s": ("< 30 s", figures["ledger2000_pdf_s"] < 30),
-        "pdf_per_row_ratio_2000_vs_300": (
+        "pdf_per_row_ratio_high_vs_low": (
             "≈ 1 (linear)",
-            figures["pdf_per_row_ratio_2000_vs_300"] < 1.5,
+            figures["pdf_per_row_ratio_high_vs_low"] < 1.5,
         ),
     }
     print(f"{'measure':34} {'value':>10}  target")

@@ -113,11 +113,11 @@ def _template_lines(form: Path) -> Iterator[tuple[str, str]]:
         table_no += 1
         here = f"{where}表格{table_no}"
         for r, row in enumerate(table.rows, start=1):
-            seen: set[int] = set()
+            seen: set[object] = set()  # the elements themselves: ids of lxml proxies are reused
             for c, cell in enumerate(row.cells, start=1):
-                if id(cell._tc) in seen:  # a merged cell repeats in row.cells
+                if cell._tc in seen:  # a merged cell repeats in row.cells
                     continue
-                seen.add(id(cell._tc))
+                seen.add(cell._tc)
                 for paragraph in cell.paragraphs:
                     yield from _split(paragraph, f"{here} 第{r}行第{c}列")
                 for inner in cell.tables:

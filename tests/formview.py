@@ -22,11 +22,11 @@ def grid(table: Table) -> list[list[str]]:
     """Cell texts row by row, a merged cell once."""
     rows = []
     for row in table.rows:
-        seen: set[int] = set()
+        seen: set[object] = set()  # the elements themselves: ids of lxml proxies are reused
         cells = []
         for cell in row.cells:
-            if id(cell._tc) not in seen:
-                seen.add(id(cell._tc))
+            if cell._tc not in seen:
+                seen.add(cell._tc)
                 cells.append(norm(cell.text))
         rows.append(cells)
     return rows

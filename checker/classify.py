@@ -1,0 +1,122 @@
+"""Which annex is this document? Decided from its content: the form's title and its labels.
+
+File names carry no meaning. Each annex gets a score: half for its title printed as a
+title (a line or cell of its own), half for the share of its required labels present. A PDF
+holding several annexes one after another is cut where a page starts with an annex title.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from annexkit import ANNEXES
+from annexkit.checker.labels import annex_labels, label_key
+from annexkit.checker.layout import LayoutDocument, Paragraph, Table
+from annexkit.checker.readers.pdf import subset
+from annexkit.schema import load_schema
+
+THRESHOLD = 0.45
+_LABEL_BEFORE_COLON = re.compile(r"([^：:,，;；。\s]{1,24})\s*[：:]")
+
+
+@dataclass
+class Classification:
+    annex: str | None
+    score: float
+    scores: dict[str, float] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    """Printed labels of the best candidate that were looked for and not found."""
+    title_found: bool = False
+
+    def explanation(self) -> tuple[str, str]:
+        """Why nothing matched, in Chinese and English."""
+        best = max(self.scores, key=lambda a: self.scores[a]) if self.scores else None
+        if best is None:
+            return "文件中没有可识别的文字", "the document has no text to recognise"
+        title = load_schema(best)["x-annex"]["title"]
+        number = load_schema(best)["x-annex"]["number"]
+        missing = "、".join(self.missing[:12]) or "（无）"
+        title_zh = "有" if self.title_found else "无"
+        return (
+            f"不是附件5–8中的任何一种：最接近附件{number} {title}（得分{self.scores[best]:.2f}，"
+            f"需≥{THRESHOLD}），表头标题{title_zh}，缺少标签：{missing}",
+            f"not one of annexes 5–8: closest is annex {number} {best} (score "
+            f"{self.scores[best]:.2f}, needs {THRESHOLD}); title "
+            f"{'found' if self.title_found else 'not found'}; labels not found: {missing}",
+        )
+
+
+def _title_key(text: str) -> str:
+    return re.sub(r"^附件[5-8五六七八]?", "", label_key(text))
+
+
+def units(document: LayoutDocument) -> list[str]:
+    """The texts a form is made of: paragraphs and table cells."""
+    out: list[str] = []
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            out.append(block.text)
+        else:
+            out += [c.text for c in block.cells]
+    return [u for u in out if u.strip()]
+
+
+def _present_keys(texts: list[str]) -> set[str]:
+    keys: set[str] = set()
+    for text in texts:
+        keys.add(label_key(text))
+        keys.update(label_key(m) for m in _LABEL_BEFORE_COLON.findall(text))
+    return keys
+
+
+def title_annex(text: str) -> str | None:
+    """The annex whose title this line is (e.g. 培训对象参训出勤签到表), if any."""
+    key = _title_key(text)
+    if not key:
+        return None
+    for annex in ANNEXES:
+        for title in annex_labels(annex).titles:
+            if key == title or (key.endswith(title) and len(key) <= len(title) + 12):
+                return annex
+    return None
+
+
+def classify(document: LayoutDocument) -> Classification:
+    texts = units(document)
+    present = _present_keys(texts)
+    titled = {a for a in (title_annex(t) for t in texts[:40]) if a}
+    scores: dict[str, float] = {}
+    missing_by: dict[str, list[str]] = {}
+    for annex in ANNEXES:
+        required = annex_labels(annex).required_keys()
+        found = {k for k in required if k in present}
+        coverage = len(found) / len(required) if required else 0.0
+        scores[annex] = round(0.5 * (annex in titled) + 0.5 * coverage, 3)
+        missing_by[annex] = [required[k] for k in required if k not in found]
+    best = max(scores, key=lambda a: scores[a])
+    accepted = scores[best] >= THRESHOLD
+    return Classification(
+        best if accepted else None, scores[best], scores, missing_by[best], best in titled
+    )
+
+
+def split_pages(document: LayoutDocument) -> list[LayoutDocument]:
+    """Parts of a multi-page document, cut before every page that opens with an annex title."""
+    pages = sorted({b.page for b in document.blocks if b.page is not None})
+    if len(pages) < 2:
+        return [document]
+    starts = [pages[0]]
+    for page in pages[1:]:
+        first = [b for b in document.blocks if b.page == page][:4]
+        heads = [b.text for b in first if isinstance(b, Paragraph)]
+        heads += [c.text for b in first if isinstance(b, Table) for c in b.rows()[0]][:2]
+        if any(title_annex(t) for t in heads):
+            starts.append(page)
+    if len(starts) == 1:
+        return [document]
+    parts = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] - 1 if index + 1 < len(starts) else pages[-1]
+        parts.append(subset(document, start, end))
+    return parts

@@ -1,0 +1,393 @@
+"""Layout → the annex record in canonical form, driven by the schema's labels.
+
+Three shapes of form are read: key/value grids (the value right of its label, or below it),
+row tables (a header row of column labels, rows below, header repeated after page breaks,
+note and blank rows skipped), and prose (``甲方（培训组织实施单位）：…`` lines, numbered
+clauses). Objects printed twice under different sections (企业/培训机构 联系人) are told
+apart by the section row or line that comes before them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, TypeVar
+
+from annexkit.checker.labels import (
+    UNITS,
+    AnnexLabels,
+    ArrayLabels,
+    Path_,
+    RangeLabel,
+    ScalarLabel,
+    annex_labels,
+    label_key,
+)
+from annexkit.checker.layout import Cell, LayoutDocument, Location, Paragraph, Table
+from annexkit.checker.normalize import is_signed, normalize, parse_date_range
+from annexkit.schema import resolve
+
+ENUMERATED = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[.、．)）]\s*(?P<text>.+)$", re.S)
+
+
+@dataclass
+class Extracted:
+    """A record and where each value was read (JSON path → location)."""
+
+    annex: str
+    data: dict[str, Any] = field(default_factory=dict)
+    sources: dict[Path_, Location] = field(default_factory=dict)
+    raw: dict[Path_, str] = field(default_factory=dict)
+    """The text each value was read from, before normalisation."""
+
+    def put(self, path: Path_, value: Any, where: Location, raw: str) -> None:
+        if path in self.sources or (value is None and not _is_boolean(self.annex, path)):
+            return
+        target: Any = self.data
+        for step, following in itertools.pairwise(path):
+            if isinstance(step, int):
+                target = target[step]
+            else:
+                target = target.setdefault(step, [] if isinstance(following, int) else {})
+        target[path[-1]] = value
+        self.sources[path] = where
+        self.raw[path] = raw
+
+
+def _is_boolean(annex: str, path: Path_) -> bool:
+    from annexkit.schema import node_at
+
+    return (node_at(annex, path) or {}).get("type") == "boolean"
+
+
+# ------------------------------------------------------------------------ inline labels
+
+
+@cache
+def _inline_pattern(annex: str) -> re.Pattern[str]:
+    labels = annex_labels(annex)
+    keys = sorted(
+        set(labels.scalars) | set(labels.ranges) | set(labels.sections), key=len, reverse=True
+    )
+    alternatives = "|".join(r"\s*".join(map(re.escape, k)) for k in keys if k)
+    units = "|".join(UNITS)
+    enumerator = r"(?:第[一二三四五六七八九十\d]+条\s*|\(?[一二三四五六七八九十\d]+[)、.．]\s*)?"
+    return re.compile(
+        rf"(?:^|(?<=[\s,;:。、()]))(?P<enum>{enumerator})(?P<label>{alternatives})"
+        rf"(?:\((?:{units})\))?(?:\s*[:：](?P<colon>)|(?=[\s_\d]))"
+    )
+
+
+def inline_pairs(annex: str, text: str, prose: bool = False) -> Iterator[tuple[str, str]]:
+    """``label：value`` pairs in a line of text (several per line are allowed). A label with
+    no colon counts only at the start of the text or after punctuation, followed by blanks
+    or a figure (``应到　20　人，实到　　人``, ``每人1500元，共计18000元``)."""
+    folded, origin = _fold(text)
+    matches = []
+    for match in _inline_pattern(annex).finditer(folded):
+        before = folded[: match.start()].rstrip()
+        if match["colon"] is None and before and before[-1] not in ",;:。、(":
+            continue
+        matches.append(match)
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(folded)
+        value = text[origin[match.end()] : origin[end]].rstrip()
+        if prose:  # a sentence's full stop is not part of the value; a cell's would be
+            value = value.removesuffix("。")
+        yield label_key(match["label"]), _value_text(value)
+
+
+def _fold(text: str) -> tuple[str, list[int]]:
+    """NFKC text for matching labels, with the offset in ``text`` of every folded character
+    (and of the end), so values are cut from the text as written: （中级工） stays full-width."""
+    folded: list[str] = []
+    origin: list[int] = []
+    for offset, char in enumerate(text):
+        for part in unicodedata.normalize("NFKC", char):
+            folded.append(part)
+            origin.append(offset)
+    origin.append(len(text))
+    return "".join(folded), origin
+
+
+def _value_text(text: str) -> str:
+    """The value between two labels, without the punctuation that joins it to them:
+    ``18000元（`` before ``大写：``, ``壹万捌仟元整）`` closing that bracket."""
+    value = text.strip(" \t\n\u3000_,，;；、").rstrip("(（").strip()
+    for opening, closing in (("(", ")"), ("（", "）")):
+        if value.endswith(closing) and value.count(opening) < value.count(closing):
+            value = value[:-1].rstrip()
+    return value
+
+
+# ---------------------------------------------------------------------------- extraction
+
+
+@dataclass
+class _State:
+    labels: AnnexLabels
+    out: Extracted
+    section: Path_ = ()
+    pending_array: ArrayLabels | None = None
+    clauses: ArrayLabels | None = None
+
+
+def extract(document: LayoutDocument, annex: str) -> Extracted:
+    """The annex record in ``document``."""
+    state = _State(annex_labels(annex), Extracted(annex))
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            _paragraph(block, state)
+        else:
+            _table(block, state)
+    return state.out
+
+
+def _paragraph(paragraph: Paragraph, state: _State) -> None:
+    text = paragraph.text.strip()
+    if not text:
+        return
+    where = Location(page=paragraph.page)
+    key = label_key(text)
+    if state.clauses is not None:
+        match = ENUMERATED.match(text)
+        if match and key not in state.labels.sections:
+            _append_text(state, state.clauses, match["text"].strip(), where)
+            return
+        state.clauses = None
+    for array in state.labels.arrays:
+        if array.of_text and key in array.captions:
+            state.clauses = array
+            return
+    if key in state.labels.sections:
+        state.section = state.labels.sections[key]
+        return
+    _pairs(text, where, state, prose=True)
+
+
+def _append_text(state: _State, array: ArrayLabels, text: str, where: Location) -> None:
+    items = _array_list(state.out.data, array.path)
+    path = (*array.path, len(items))
+    items.append(None)
+    state.out.sources[path] = where
+    items[-1] = normalize(array.items, text)
+
+
+def _pairs(text: str, where: Location, state: _State, prose: bool = False) -> bool:
+    """Label：value pairs in a text; True when there were any."""
+    found = False
+    for key, value in inline_pairs(state.out.annex, text, prose):
+        found = True
+        _assign(key, value, where, state)
+    return found
+
+
+def _assign(key: str, value: str, where: Location, state: _State) -> None:
+    labels = state.labels
+    if key in labels.sections:
+        state.section = labels.sections[key]
+        name = (*state.section, "name")
+        if value and any(s.path == name for s in labels.scalars.get(label_key("名称"), [])):
+            state.out.put(name, normalize(_scalar_node(labels, name), value), where, value)
+        return
+    if key in labels.ranges:
+        chosen = _choose(labels.ranges[key], state)
+        start, end = parse_date_range(value)
+        start_node = _scalar_node(labels, chosen.start)
+        state.out.put(chosen.start, normalize(start_node, start or value), where, value)
+        if end is not None or start is None:
+            state.out.put(chosen.end, normalize(start_node, end or value), where, value)
+        return
+    if key in labels.scalars:
+        scalar = _choose(labels.scalars[key], state)
+        if resolve(scalar.node).get("type") == "boolean":
+            state.out.put(scalar.path, is_signed(value), where, value)  # a blank block: False
+        else:
+            state.out.put(scalar.path, normalize(scalar.node, value), where, value)
+
+
+_Label = TypeVar("_Label", ScalarLabel, RangeLabel)
+
+
+def _choose(candidates: list[_Label], state: _State) -> _Label:
+    """The field a label means here: the one in the current section, else the first one not
+    read yet, in the schema's order."""
+    for candidate in candidates:
+        if candidate.section == state.section:
+            return candidate
+    for candidate in candidates:
+        path = candidate.path if isinstance(candidate, ScalarLabel) else candidate.start
+        if path not in state.out.sources:
+            return candidate
+    return candidates[0]
+
+
+def _scalar_node(labels: AnnexLabels, path: Path_) -> Any:
+    for entries in labels.scalars.values():
+        for entry in entries:
+            if entry.path == path:
+                return entry.node
+    return {}
+
+
+# -------------------------------------------------------------------------------- tables
+
+
+def _table(table: Table, state: _State) -> None:
+    rows = table.rows()
+    header: _Header | None = None
+    for cells in rows:
+        texts = [c.text.strip() for c in cells]
+        if not any(texts):
+            continue
+        keys = [label_key(t) for t in texts]
+        if _is_caption(cells, table, keys, state):
+            header = None
+            continue
+        candidate = _header(cells, keys, state)
+        if candidate is not None:
+            if header is None or candidate.array is not header.array:
+                header = candidate
+            continue  # a header repeated after a page break
+        if header is not None and not _is_label_row(keys, state.labels):
+            if len(cells) == 1 and cells[0].colspan > 1:
+                continue  # a note row (注：…) across the table
+            _item(cells, header, table, state)
+            continue
+        _grid_row(cells, keys, table, rows, state)
+
+
+def _is_caption(cells: list[Cell], table: Table, keys: list[str], state: _State) -> bool:
+    """A row of one cell across the table naming a section or a list."""
+    if len(set(keys)) != 1 or not keys[0]:
+        return False
+    key = keys[0]
+    spans_all = sum(c.colspan for c in cells) >= table.n_columns
+    if not spans_all and len(cells) > 1:
+        return False
+    for array in state.labels.arrays:
+        if key in array.captions:
+            state.pending_array = array
+            return True
+    if key in state.labels.sections:
+        state.section = state.labels.sections[key]
+        state.pending_array = None
+        return True
+    return False
+
+
+@dataclass
+class _Header:
+    array: ArrayLabels
+    columns: dict[int, str]
+    ranges: dict[int, tuple[str, str]]
+
+
+def _header(cells: list[Cell], keys: list[str], state: _State) -> _Header | None:
+    """A row of column labels: the list whose labels it holds most (ties: the list a caption
+    just named)."""
+    best: _Header | None = None
+    best_score = 1.0
+    for array in state.labels.arrays:
+        if array.of_text:
+            continue
+        columns = {
+            c.column: array.columns[k]
+            for c, k in zip(cells, keys, strict=True)
+            if k in array.columns
+        }
+        ranges = {
+            c.column: array.ranges[k] for c, k in zip(cells, keys, strict=True) if k in array.ranges
+        }
+        score = len(columns) + len(ranges) + (0.5 if array is state.pending_array else 0)
+        if score > best_score:
+            best, best_score = _Header(array, columns, ranges), score
+    return best
+
+
+def _is_label_row(keys: list[str], labels: AnnexLabels) -> bool:
+    """A row that starts with a field label (合计（元）under the budget items)."""
+    first = next((k for k in keys if k), "")
+    return first in labels.scalars or first in labels.ranges
+
+
+def _item(cells: list[Cell], header: _Header, table: Table, state: _State) -> None:
+    array = header.array
+    items = _array_list(state.out.data, array.path)
+    index = len(items)
+    items.append({})
+    by_column = {c.column: c for c in cells}
+    for column, name in header.columns.items():
+        cell = by_column.get(column)
+        node = resolve(array.items["properties"][name])
+        text = cell.text.strip() if cell else ""
+        value = normalize(node, text)
+        if value is None and node.get("type") == "boolean":
+            value = False  # an empty signature box is an unsigned one
+        where = table.location(cell) if cell else Location(table=table.index)
+        state.out.sources[(*array.path, index, name)] = where  # blank cells too: findings
+        if value is not None:
+            items[index][name] = value
+            state.out.raw[(*array.path, index, name)] = text
+    for column, (start, end) in header.ranges.items():
+        cell = by_column.get(column)
+        if cell is None or not cell.text.strip():
+            continue
+        first, last = parse_date_range(cell.text)
+        node = array.items["properties"][start]
+        for name, value in ((start, first or cell.text), (end, last)):
+            if value is not None:
+                items[index][name] = normalize(node, value)
+                state.out.sources[(*array.path, index, name)] = table.location(cell)
+                state.out.raw[(*array.path, index, name)] = cell.text
+    if not items[index]:
+        items.pop()
+    else:
+        state.out.sources.setdefault((*array.path, index), table.location(cells[0]))
+
+
+def _grid_row(
+    cells: list[Cell], keys: list[str], table: Table, rows: list[list[Cell]], state: _State
+) -> None:
+    """A key/value row: label cells with their value to the right or below, or cells that
+    hold ``label：value`` themselves."""
+    labels = state.labels
+    known = set(labels.scalars) | set(labels.ranges) | set(labels.sections)
+    for index, (cell, key) in enumerate(zip(cells, keys, strict=True)):
+        if key in labels.sections and len(cells) > 1:
+            state.section = labels.sections[key]
+            continue
+        if key in known and key:
+            value_cell = _value_cell(cells, index, rows, known)
+            text = value_cell.text.strip() if value_cell else ""
+            where = table.location(value_cell or cell)
+            _assign(key, text, where, state)
+        elif not any(k == key for k in keys[:index]):  # a merged cell repeats its text
+            _pairs(cell.text, table.location(cell), state)
+
+
+def _value_cell(
+    cells: list[Cell], index: int, rows: list[list[Cell]], known: set[str]
+) -> Cell | None:
+    cell = cells[index]
+    for right in cells[index + 1 :]:
+        if right.column >= cell.column + cell.colspan:
+            return None if label_key(right.text) in known else right
+    below_row = cell.row + cell.rowspan
+    if below_row < len(rows):
+        for below in rows[below_row]:
+            if below.column <= cell.column < below.column + below.colspan:
+                return None if label_key(below.text) in known else below
+    return None
+
+
+def _array_list(data: dict[str, Any], path: Path_) -> list[Any]:
+    target: Any = data
+    for step in path[:-1]:
+        target = target.setdefault(step, {})
+    items: list[Any] = target.setdefault(path[-1], [])
+    return items

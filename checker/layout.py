@@ -1,0 +1,141 @@
+"""The layout model every reader produces: paragraphs and tables, cells with positions.
+
+DOCX, PDF and XLSX readers (and later OCR) all yield this model, so classification and
+extraction are written once. Geometry stays here and in the readers; the meaning of the
+text is decided elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+
+def clean(text: str) -> str:
+    """Text as labels are compared: NFKC, and no spaces between Han characters (letter-spaced
+    labels such as 备 案 表 read 备案表); other runs of white space become one space."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])", "", text)
+
+
+@dataclass
+class Location:
+    """Where a value is, 1-based: page, table, row, column (XLSX: sheet and cell)."""
+
+    page: int | None = None
+    table: int | None = None
+    row: int | None = None
+    column: int | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+    def as_dict(self) -> dict[str, int | str]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass
+class Cell:
+    text: str
+    row: int
+    """0-based row of the top-left grid position within its table."""
+    column: int
+    rowspan: int = 1
+    colspan: int = 1
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    """(x0, top, x1, bottom) in points, PDF only."""
+    ref: str | None = None
+    """Spreadsheet reference (``C7``), XLSX only."""
+    ink: float | None = None
+    """Share of the cell covered by ink other than its text (signatures), where known."""
+
+
+@dataclass
+class Table:
+    index: int
+    """1-based, in document order."""
+    cells: list[Cell]
+    page: int | None = None
+    sheet: str | None = None
+
+    @property
+    def n_rows(self) -> int:
+        return max((c.row + c.rowspan for c in self.cells), default=0)
+
+    @property
+    def n_columns(self) -> int:
+        return max((c.column + c.colspan for c in self.cells), default=0)
+
+    def rows(self) -> list[list[Cell]]:
+        """Cells by row (a merged cell appears once, in its top row), left to right."""
+        out: list[list[Cell]] = [[] for _ in range(self.n_rows)]
+        for cell in self.cells:
+            out[cell.row].append(cell)
+        for row in out:
+            row.sort(key=lambda c: c.column)
+        return out
+
+    def location(self, cell: Cell) -> Location:
+        return Location(
+            page=cell.page or self.page,
+            table=self.index,
+            row=cell.row + 1,
+            column=cell.column + 1,
+            sheet=self.sheet,
+            cell=cell.ref,
+        )
+
+
+@dataclass
+class Paragraph:
+    text: str
+    index: int
+    page: int | None = None
+
+
+Block = Paragraph | Table
+
+
+@dataclass
+class Extraction:
+    """How the text was obtained (contract: ``extraction``)."""
+
+    engine: str
+    """``docx``, ``pdf-text``, ``xlsx`` or ``ocr``."""
+    confidence: float = 1.0
+
+
+@dataclass
+class LayoutDocument:
+    """One document as read: blocks in reading order."""
+
+    path: str
+    format: str
+    """``docx``, ``pdf`` or ``xlsx``."""
+    blocks: list[Block]
+    pages: int | None = None
+    extraction: Extraction = field(default_factory=lambda: Extraction("docx"))
+    unreliable_pages: list[int] = field(default_factory=list)
+    """Pages whose text layer is damaged (``(cid:N)``, U+FFFD) or absent."""
+    first_page: int = 1
+    """For a part of a PDF holding several annexes: the page this part starts on."""
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    def text(self) -> str:
+        """All text in reading order, table cells included."""
+        parts: list[str] = []
+        for block in self.blocks:
+            if isinstance(block, Paragraph):
+                parts.append(block.text)
+            else:
+                parts += [c.text for c in block.cells]
+        return "\n".join(parts)

@@ -1,0 +1,59 @@
+"""Document readers: a submitted file → :class:`~annexkit.checker.layout.LayoutDocument`.
+
+The reader is chosen by content, never by file name. Every failure to read — empty, too
+large, unknown format, encrypted, corrupt, zip bomb, timed out — is raised as
+:class:`UnreadableDocument` with a Chinese and an English reason; nothing else escapes.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from ..layout import LayoutDocument
+from .docx import read_docx
+from .errors import UnreadableDocument
+from .pdf import read_pdf, subset
+from .sniff import MAX_BYTES, sniff
+from .xlsx import read_xlsx
+
+__all__ = ["MAX_BYTES", "TIMEOUT", "UnreadableDocument", "read", "subset"]
+
+TIMEOUT = 120.0
+"""Seconds a PDF may take, checked between pages. DOCX and XLSX parsing is bounded by the
+size limits instead; a hard limit on a stuck parser needs a process boundary (the caller's)."""
+
+_NAMES = {"pdf": "PDF", "docx": "Word (DOCX)", "xlsx": "Excel (XLSX)"}
+
+
+def read(
+    path: Path,
+    display_name: str | None = None,
+    *,
+    max_bytes: int = MAX_BYTES,
+    timeout: float | None = TIMEOUT,
+) -> list[LayoutDocument]:
+    """The documents in ``path`` (one per file today; a list so that a container holding
+    several can be added without changing callers). ``display_name`` is the path reported
+    (the name inside the package)."""
+    path = Path(path)
+    kind = sniff(path, max_bytes)
+    try:
+        if kind == "pdf":
+            deadline = None if timeout is None else time.monotonic() + timeout
+            return [read_pdf(path, display_name, deadline)]
+        if kind == "docx":
+            return [read_docx(path, display_name)]
+        return [read_xlsx(path, display_name)]
+    except UnreadableDocument:
+        raise
+    except Exception as exc:
+        # Parsers raise whatever they meet in a damaged file (KeyError for a missing part,
+        # XMLSyntaxError, CRC errors, MemoryError …): to the user it is one thing.
+        name = _NAMES[kind]
+        detail = f"{type(exc).__name__}: {exc}"[:300]
+        raise UnreadableDocument(
+            f"{name} 文件已损坏或结构异常，无法读取",
+            f"the {name} file is corrupt or malformed ({detail})",
+            "corrupt",
+        ) from exc

@@ -1,0 +1,31 @@
+"""The one error a reader raises: the document cannot be read, with a reason for the user."""
+
+from __future__ import annotations
+
+
+class UnreadableDocument(Exception):
+    """A document the checker cannot read (finding ``unreadable-document``).
+
+    ``kind`` lets callers and tests tell the causes apart without parsing the message:
+    ``empty``, ``too-large``, ``unknown-format``, ``not-a-zip``, ``zip-bomb``, ``encrypted``,
+    ``corrupt``, ``truncated``, ``timeout`` or ``io``.
+    """
+
+    def __init__(self, reason_zh: str, reason_en: str, kind: str = "corrupt") -> None:
+        self.reason_zh = reason_zh
+        self.reason_en = reason_en
+        self.kind = kind
+        super().__init__(f"{reason_zh} / {reason_en}")
+
+    @property
+    def zh(self) -> str:
+        return self.reason_zh
+
+    @property
+    def en(self) -> str:
+        return self.reason_en
+
+    def __reduce__(self) -> tuple[type[UnreadableDocument], tuple[str, str, str]]:
+        # Batch workers send results between processes; the default pickling would call
+        # __init__ with the joined message only.
+        return (type(self), (self.reason_zh, self.reason_en, self.kind))

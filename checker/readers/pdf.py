@@ -1,0 +1,131 @@
+"""PDF → layout, from the text layer (engine ``pdf-text``).
+
+Each page is read by PDFium (:mod:`.pdf_content`) and laid out on its own
+(:mod:`.pdf_page`); then a table continued on the next page is joined into one
+(:mod:`.stitch`). Pages with no usable text layer are listed in ``unreliable_pages`` for OCR.
+Every block carries its page, so a file holding several annexes can be cut by pages
+(:func:`subset`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..layout import Block, Extraction, LayoutDocument, Paragraph, Table
+from .errors import UnreadableDocument
+from .pdf_content import ERR_PASSWORD, ERR_SECURITY, PdfiumError, open_pdf, read_page
+from .pdf_page import PageLayout, layout_page
+from .stitch import column_edges, renumber, same_edges, stitch
+
+
+def read_pdf(
+    path: Path, display_name: str | None = None, deadline: float | None = None
+) -> LayoutDocument:
+    """``deadline`` is a ``time.monotonic()`` value; reading stops between pages after it."""
+    _require_end_marker(path)
+    pdf = _open(path)
+    try:
+        count = len(pdf)
+        if count <= 0:
+            raise UnreadableDocument("PDF 没有页面", "the PDF has no pages", "corrupt")
+        pages: list[PageLayout] = []
+        for index in range(count):
+            if deadline is not None and time.monotonic() > deadline:
+                raise UnreadableDocument(
+                    f"读取超时（已读 {index}/{count} 页）",
+                    f"reading timed out ({index} of {count} pages read)",
+                    "timeout",
+                )
+            pages.append(layout_page(read_page(pdf, index)))
+    except PdfiumError as exc:
+        raise UnreadableDocument(
+            "PDF 页面内容损坏，无法读取", f"a PDF page is corrupt: {exc}", "corrupt"
+        ) from exc
+    finally:
+        pdf.close()
+    blocks: list[Block] = [b for page in pages for b in page.blocks]
+    furniture = {id(p) for page in pages for p in page.furniture}
+    unreliable = [page.number for page in pages if page.unreliable]
+    return LayoutDocument(
+        path=display_name or str(path),
+        format="pdf",
+        blocks=stitch(blocks, lambda a, b, between: _continues(a, b, between, furniture)),
+        pages=count,
+        extraction=Extraction("pdf-text", round(1 - len(unreliable) / count, 3)),
+        unreliable_pages=unreliable,
+    )
+
+
+def subset(document: LayoutDocument, first_page: int, last_page: int) -> LayoutDocument:
+    """Pages ``first_page``…``last_page`` (1-based, inclusive) of a PDF as a document of its
+    own, for a file holding several annexes. Pages keep their numbers in the file; a table
+    cut by the range keeps its rows in range, renumbered from 0; indexes restart at 1."""
+    pages = range(first_page, last_page + 1)
+    blocks: list[Block] = []
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            if block.page in pages:
+                blocks.append(replace(block))
+            continue
+        cells = [c for c in block.cells if c.page in pages]
+        if cells:
+            top = min(c.row for c in cells)
+            cells = [replace(c, row=c.row - top) for c in cells]
+            page = min(c.page for c in cells if c.page is not None)
+            blocks.append(Table(block.index, cells, page=page, sheet=block.sheet))
+    return LayoutDocument(
+        path=document.path,
+        format=document.format,
+        blocks=renumber(blocks),
+        pages=len(pages),
+        extraction=replace(document.extraction),
+        unreliable_pages=[p for p in document.unreliable_pages if p in pages],
+        first_page=first_page,
+    )
+
+
+def _require_end_marker(path: Path) -> None:
+    # Viewers accept %%EOF anywhere in the last KiB; PDFium quietly rebuilds a cut file from
+    # what is left, which would check half a ledger as if it were whole.
+    try:
+        with path.open("rb") as handle:
+            handle.seek(max(path.stat().st_size - 1024, 0))
+            tail = handle.read()
+    except OSError as exc:
+        raise UnreadableDocument("无法读取文件", f"cannot read the file: {exc}", "io") from exc
+    if b"%%EOF" not in tail:
+        raise UnreadableDocument(
+            "PDF 文件不完整（缺少文件结束标记，可能下载或上传中断）",
+            "the PDF is incomplete (no end-of-file marker: the download or upload was cut off)",
+            "truncated",
+        )
+
+
+def _open(path: Path) -> Any:
+    try:
+        return open_pdf(str(path))
+    except PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code in (ERR_PASSWORD, ERR_SECURITY):
+            raise UnreadableDocument(
+                "PDF 已加密（需要打开密码），请去除密码后重新提交",
+                "the PDF is encrypted (a password is needed to open it): "
+                "remove the password and resubmit",
+                "encrypted",
+            ) from exc
+        raise UnreadableDocument(
+            "PDF 文件已损坏，无法打开", f"the PDF is corrupt and cannot be opened: {exc}", "corrupt"
+        ) from exc
+
+
+def _continues(table: Table, part: Table, between: list[Paragraph], furniture: set[int]) -> bool:
+    """A table continues on the next page when only page numbers lie between and the next
+    page's first table has the same columns (its repeated header is dropped when joining)."""
+    last_page = max((c.page or 0) for c in table.cells)
+    if part.page != last_page + 1 or any(id(p) not in furniture for p in between):
+        return False
+    tail = [c for c in table.cells if c.page == last_page]
+    return same_edges(column_edges(tail), column_edges(part.cells))

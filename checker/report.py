@@ -1,0 +1,785 @@
+"""The checker's report: the contract's JSON report built from results, and its renderers.
+
+:func:`build_report` turns :class:`PackageResult` objects into the report of the data
+contract ("The JSON report"); every output format is a function of that one dict, so the
+formats cannot disagree about what was found, what was filtered out or what was masked.
+
+Identifiers are masked while the dict is built, not while it is rendered: a renderer added
+later cannot forget to mask, and ``--format json`` shows exactly what every other format
+shows.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+import re
+import unicodedata
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+from urllib.parse import quote
+
+from annexkit import ANNEXES, __version__
+from annexkit.checker.findings import CATALOGUE, Finding
+from annexkit.checker.result import DocumentResult, PackageResult
+from annexkit.formats import mask_id, mask_phone
+from annexkit.schema import child, label_at, load_schema, node_at, resolve
+
+REPORT_VERSION = "1"
+TOOL_NAME = "annexkit"
+
+Report = dict[str, Any]
+"""The JSON report as a dict (``json.dumps`` gives the contract's document)."""
+
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+# ---------------------------------------------------------------------- --select/--ignore
+
+
+class UnknownSelectorError(ValueError):
+    """A ``--select``/``--ignore`` entry that is neither a code nor the prefix of one.
+
+    Like ruff, an unknown selector is a usage error rather than a silent no-op: a typo in
+    ``--ignore`` would otherwise let the CI pass or fail for the wrong reason."""
+
+    def __init__(self, selectors: Iterable[str]) -> None:
+        self.selectors = sorted(selectors)
+        super().__init__(self.selectors)
+
+    def __str__(self) -> str:
+        shown = ", ".join(repr(s) for s in self.selectors)
+        return (
+            f"未知的检查代码：{shown}（见 docs/rules.md） / "
+            f"unknown finding code or prefix: {shown} (see docs/rules.md)"
+        )
+
+
+def check_selectors(selectors: Iterable[str]) -> None:
+    """Raise :class:`UnknownSelectorError` for entries that match no code of the catalogue."""
+    unknown = [s for s in selectors if not s or not any(c.startswith(s) for c in CATALOGUE)]
+    if unknown:
+        raise UnknownSelectorError(unknown)
+
+
+def _specificity(code: str, selectors: Iterable[str]) -> int | None:
+    """Length of the longest selector that is ``code`` or a prefix of it, or None."""
+    return max((len(s) for s in selectors if code.startswith(s)), default=None)
+
+
+def is_selected(
+    code: str, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None
+) -> bool:
+    """Whether a finding with ``code`` stays in the report.
+
+    As in ruff, the more specific selector wins: ``select={"invalid-"}`` with
+    ``ignore={"invalid-phone"}`` keeps every ``invalid-*`` code but the phone one, and
+    ``select={"invalid-phone"}`` with ``ignore={"invalid-"}`` keeps just the phone one. An
+    entry in both (the same length) is ignored. ``select=None`` selects every code.
+    """
+    selected = 0 if select is None else _specificity(code, select)
+    if selected is None:
+        return False
+    ignored = _specificity(code, ignore or ())
+    return ignored is None or selected > ignored
+
+
+# ------------------------------------------------------------------------------ masking
+
+_D = "[0-9\uff10-\uff19]"  # full-width digits too: raw values are quoted before normalising
+_NOT_DIGIT_BEFORE = "(?<![0-9\uff10-\uff19])"
+_NOT_DIGIT_AFTER = "(?![0-9\uff10-\uff19])"
+_ID_TEXT = re.compile(
+    _NOT_DIGIT_BEFORE
+    + "(?:"
+    # 15 or more digits, single spaces allowed between them ("440703 19900101 1234"), an
+    # optional X: 18-character IDs, legacy 15-digit IDs, and also the 16/17/19-digit
+    # mistakes an invalid-id-number message quotes, which are still nearly a whole ID.
+    + f"{_D}(?:[ \u3000]?{_D}){{14,}}(?:[ \u3000]?[XxＸｘ])?"
+    # hyphenated as region-birth date-sequence, which the ID normaliser accepts
+    + f"|{_D}{{6}}-{_D}{{8}}-{_D}{{3}}[0-9\uff10-\uff19XxＸｘ]"
+    + ")"
+    + _NOT_DIGIT_AFTER
+)
+_MOBILE_TEXT = re.compile(
+    f"{_NOT_DIGIT_BEFORE}(?:[+＋]?[8８][6６][ -]?)?"  # +86 prefix
+    f"[1１][3-9\uff13-\uff19]{_D}(?:[ -]?{_D}{{4}}){{2}}{_NOT_DIGIT_AFTER}"
+)
+_LANDLINE_TEXT = re.compile(f"{_NOT_DIGIT_BEFORE}[0０]{_D}{{2,3}}-{_D}{{7,8}}{_NOT_DIGIT_AFTER}")
+
+# Formats whose values are not personal: free-text masking would wrongly hide an all-digit
+# credit code (public bodies have them), so these are left exactly as extracted.
+_PUBLIC_FORMATS = frozenset({"credit_code", "date"})
+
+# Where a finding's path does not lead to a schema field (package-level findings, paths
+# into unknown fields), its code still says what the value is.
+_CODE_FORMATS = {
+    "invalid-id-number": "id_number",
+    "duplicate-trainee": "id_number",
+    "invalid-phone": "phone",
+    "invalid-credit-code": "credit_code",
+}
+
+
+def _fold(text: str) -> str:
+    """Digits and X of a matched identifier, half-width, without separators."""
+    return re.sub(r"[^0-9X]", "", unicodedata.normalize("NFKC", text).upper())
+
+
+def mask_text(text: str) -> str:
+    """``text`` with every ID-like number and phone number in it masked.
+
+    For free text (finding messages, file names, fields without an identifier format):
+    runs of 15 or more digits (with an optional final X) are masked as ID numbers, mobile
+    numbers ``1[3-9]`` + 9 digits and landlines ``0area-number`` as phone numbers. It errs
+    on the side of masking: a long account number is hidden too.
+    """
+    text = _ID_TEXT.sub(lambda m: mask_id(_fold(m.group())), text)
+    text = _MOBILE_TEXT.sub(lambda m: mask_phone(_fold(m.group())[-11:]), text)
+    return _LANDLINE_TEXT.sub(lambda m: mask_phone(unicodedata.normalize("NFKC", m.group())), text)
+
+
+def _mask_scalar(value: Any, fmt: str | None) -> Any:
+    if value is None or isinstance(value, bool):
+        return value
+    if fmt in ("id_number", "phone"):
+        # A spreadsheet may have stored the number as a number: it becomes masked text,
+        # since keeping the type would mean keeping the digits.
+        text = value if isinstance(value, str) else str(value)
+        return mask_id(text) if fmt == "id_number" else mask_phone(text)
+    if fmt in _PUBLIC_FORMATS:
+        return value
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, int) and len(str(abs(value))) >= 15:
+        return mask_text(str(value))
+    return value
+
+
+def mask_value(value: Any, node: Any) -> Any:
+    """``value`` with identifiers masked, guided by its schema ``node`` (None: unknown).
+
+    Fields whose ``format`` is ``id_number`` or ``phone`` are masked whole, whatever their
+    spelling; every other string is masked as free text, so an ID typed into a remarks
+    field or an unknown column does not slip through.
+    """
+    node = resolve(node) if node is not None else None
+    if isinstance(value, Mapping):
+        return {
+            k: mask_value(v, child(node, k) if node is not None else None) for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        items = child(node, 0) if node is not None else None
+        return [mask_value(v, items) for v in value]
+    fmt = node.get("format") if isinstance(node, dict) else None
+    return _mask_scalar(value, fmt)
+
+
+def parse_pointer(pointer: str | None) -> tuple[str | int, ...]:
+    """A JSON pointer as a schema path; all-digit parts are array indices."""
+    if not pointer:
+        return ()
+    parts = pointer.lstrip("/").split("/")
+    keys = (p.replace("~1", "/").replace("~0", "~") for p in parts)
+    return tuple(int(k) if k.isdigit() else k for k in keys)
+
+
+def _schema_node(annex: str | None, pointer: str | None) -> Any:
+    if annex not in ANNEXES or not pointer:
+        return None
+    try:
+        return node_at(annex, parse_pointer(pointer))
+    except (AttributeError, KeyError, TypeError, ValueError):
+        # A pointer that does not fit the schema's shape: free-text masking still applies.
+        return None
+
+
+def _mask_finding_value(finding: Finding, annex: str | None) -> Any:
+    node = _schema_node(annex, finding.path)
+    if node is None and finding.code in _CODE_FORMATS:
+        node = {"format": _CODE_FORMATS[finding.code]}
+    return mask_value(finding.value, node)
+
+
+# ------------------------------------------------------------------------------ building
+
+
+def _finding_dict(
+    finding: Finding, document: DocumentResult | None, reveal: bool
+) -> dict[str, Any]:
+    # A checker step may leave annex/document unset on a finding it files under a document;
+    # the report fills them in, since the contract reserves null for package-level findings.
+    annex = finding.annex if finding.annex is not None else (document.annex if document else None)
+    doc_path = finding.document
+    if doc_path is None and document is not None:
+        doc_path = document.path
+    severity = finding.severity or CATALOGUE[finding.code].severity
+    if reveal:
+        return {
+            "code": finding.code,
+            "severity": severity,
+            "annex": annex,
+            "document": doc_path,
+            "path": finding.path,
+            "message": finding.message,
+            "location": dict(finding.location),
+            # copies, so that editing a report never edits the results it was built from
+            "value": copy.deepcopy(finding.value),
+        }
+    return {
+        "code": finding.code,
+        "severity": severity,
+        "annex": annex,
+        "document": mask_text(doc_path) if doc_path is not None else None,
+        "path": finding.path,
+        "message": mask_text(finding.message),
+        "location": mask_value(dict(finding.location), None),
+        "value": _mask_finding_value(finding, annex),
+    }
+
+
+def _document_dict(document: DocumentResult, reveal: bool) -> dict[str, Any]:
+    data = document.data
+    if reveal:
+        data = copy.deepcopy(data)
+    elif data is not None:
+        # masking builds new containers, so the results keep their unmasked data
+        root = load_schema(document.annex) if document.annex in ANNEXES else None
+        data = mask_value(data, root)
+    return {
+        "path": document.path if reveal else mask_text(document.path),
+        "annex": document.annex,
+        "format": document.format,
+        "pages": document.pages,
+        "data": data,
+        "extraction": {
+            "engine": document.extraction.engine,
+            "confidence": document.extraction.confidence,
+        },
+    }
+
+
+def build_report(
+    packages: list[PackageResult],
+    *,
+    reveal: bool = False,
+    select: set[str] | None = None,
+    ignore: set[str] | None = None,
+) -> Report:
+    """The contract's JSON report of ``packages``.
+
+    ``select``/``ignore`` filter findings by code or code prefix (:func:`is_selected`)
+    before ``summary`` and ``valid`` are computed, so an ignored error does not fail the
+    check. Unless ``reveal``, ID and phone numbers are masked everywhere: ``data``,
+    ``value``, messages and file names. Raises :class:`UnknownSelectorError` for a selector
+    that matches no code.
+    """
+    check_selectors([*(select or ()), *(ignore or ())])
+    by_code: Counter[str] = Counter()
+    by_severity: Counter[str] = Counter()
+    out: list[dict[str, Any]] = []
+    n_documents = 0
+    for package in packages:
+        findings: list[dict[str, Any]] = []
+        owned: list[tuple[Finding, DocumentResult | None]] = [
+            (f, d) for d in package.documents for f in d.findings
+        ]
+        owned += [(f, None) for f in package.findings]
+        for finding, document in owned:
+            if not is_selected(finding.code, select, ignore):
+                continue
+            entry = _finding_dict(finding, document, reveal)
+            findings.append(entry)
+            by_code[entry["code"]] += 1
+            by_severity[entry["severity"]] += 1
+        n_documents += len(package.documents)
+        out.append(
+            {
+                "path": package.path if reveal else mask_text(package.path),
+                "profile": package.profile,
+                "documents": [_document_dict(d, reveal) for d in package.documents],
+                "findings": findings,
+            }
+        )
+    return {
+        "report_version": REPORT_VERSION,
+        "tool": {"name": TOOL_NAME, "version": __version__},
+        "packages": out,
+        "valid": by_severity["error"] == 0,
+        "summary": {
+            "packages": len(packages),
+            "documents": n_documents,
+            "errors": by_severity["error"],
+            "warnings": by_severity["warning"],
+            "by_code": dict(sorted(by_code.items())),
+        },
+    }
+
+
+def exit_status(report: Report) -> int:
+    """0 when the report has no errors, 1 when it has (2, usage or internal failure, is the
+    CLI's to decide: no report exists then)."""
+    return 1 if report["summary"]["errors"] else 0
+
+
+# ------------------------------------------------------------------ shared for renderers
+
+
+def annex_title(annex: str | None) -> str:
+    """``附件7 培训台账`` for ``ledger``; unrecognised documents get a plain label."""
+    if annex in ANNEXES:
+        meta = load_schema(annex)["x-annex"]
+        return f"附件{meta['number']} {meta['title']}"
+    return "未识别的文件 unrecognised document"
+
+
+PACKAGE_LEVEL = "材料包整体 package-level"
+
+
+def field_label(annex: str | None, pointer: str | None) -> str:
+    """The Chinese labels along a finding's path (``台账明细 第4行 › 身份证号码``), or the
+    pointer itself where the path is not in the annex's schema."""
+    if not pointer:
+        return ""
+    if annex not in ANNEXES:
+        return pointer
+    try:
+        return label_at(annex, parse_pointer(pointer))
+    except (AttributeError, KeyError, TypeError, ValueError):
+        # A label is cosmetic: a pointer that does not fit the schema must not fail the run.
+        return pointer
+
+
+def location_text(location: Mapping[str, Any]) -> str:
+    """``第1页 表1 第5行 第6列`` (DOCX/PDF) or ``工作表 Sheet1 C7`` (XLSX)."""
+    parts: list[str] = []
+    if location.get("sheet") is not None:
+        parts.append(f"工作表 {location['sheet']}")
+        if location.get("cell") is not None:
+            # the cell reference already says row and column, the way Excel users read it
+            return _printable(f"{parts[0]} {location['cell']}")
+    for key, fmt in (
+        ("page", "第{}页"),
+        ("table", "表{}"),
+        ("row", "第{}行"),
+        ("column", "第{}列"),
+    ):
+        if location.get(key) is not None:
+            parts.append(fmt.format(location[key]))
+    if not parts and location.get("cell") is not None:
+        parts.append(str(location["cell"]))
+    return _printable(" ".join(parts))
+
+
+def value_text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _groups(
+    package: Mapping[str, Any],
+) -> list[tuple[Mapping[str, Any] | None, list[Mapping[str, Any]]]]:
+    """The package's documents, each with its findings, then the package-level findings
+    (None), in report order. A finding naming a document the package does not list (should
+    not happen) is shown with the package-level ones rather than dropped."""
+    groups: list[tuple[Mapping[str, Any] | None, list[Mapping[str, Any]]]] = []
+    by_path: dict[str, list[Mapping[str, Any]]] = {}
+    for document in package["documents"]:
+        # Two documents with one path (only possible if masking made two file names alike)
+        # leave their findings with the first, so none is listed twice.
+        own: list[Mapping[str, Any]] = []
+        by_path.setdefault(document["path"], own)
+        groups.append((document, own))
+    rest: list[Mapping[str, Any]] = []
+    for finding in package["findings"]:
+        by_path.get(finding["document"], rest).append(finding)
+    return [*groups, (None, rest)]
+
+
+def _count(report: Report, severity: str) -> int:
+    return sum(f["severity"] == severity for p in report["packages"] for f in p["findings"])
+
+
+def summary_line(report: Report) -> str:
+    summary = report["summary"]
+    line = (
+        f"{summary['packages']} 个材料包, {summary['documents']} 份文件: "
+        f"{summary['errors']} 个错误, {summary['warnings']} 个警告"
+    )
+    infos = _count(report, "info")
+    return line + (f", {infos} 个提示" if infos else "")
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def _printable(text: str) -> str:
+    """Control characters from a document as visible ``\\xNN``: they would corrupt XML
+    (invalid in XML 1.0) and, in a terminal, an escape sequence could rewrite the output."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+# ---------------------------------------------------------------------------------- JSON
+
+
+def render_json(report: Report) -> str:
+    """The report as the contract's JSON document (UTF-8 text, Chinese unescaped)."""
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------------------------- text
+
+_ANSI = {"error": "\x1b[1;31m", "warning": "\x1b[33m", "info": "\x1b[36m", "head": "\x1b[1m"}
+_RESET = "\x1b[0m"
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of ``text``: Han characters and full-width forms take two."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def _one_line(text: str) -> str:
+    return _printable(" ".join(text.split("\n")))
+
+
+def render_text(report: Report, *, color: bool = False) -> str:
+    """A readable table: per package, per document a header line with the annex title, then
+    one line per finding (severity, code, location, field label and message); a summary
+    line at the end. ANSI colours only when ``color``."""
+
+    def paint(kind: str, text: str) -> str:
+        return f"{_ANSI[kind]}{text}{_RESET}" if color and kind in _ANSI else text
+
+    lines: list[str] = []
+    for package in report["packages"]:
+        lines.append(
+            paint("head", f"材料包 {_one_line(package['path'])}")
+            + f"  (profile: {_one_line(package['profile'])})"
+        )
+        groups = _groups(package)
+        columns = [
+            (SEVERITY_ZH.get(f["severity"], f["severity"]), f["code"], location_text(f["location"]))
+            for _, findings in groups
+            for f in findings
+        ]
+        # One set of column widths per package, so its findings line up across documents.
+        widths = [max((display_width(c[i]) for c in columns), default=0) for i in range(3)]
+        for document, findings in groups:
+            if document is None and not findings:
+                continue
+            lines.append("  " + _document_header(document))
+            if not findings:
+                lines.append("    未发现问题 no findings")
+            for finding in findings:
+                sev_zh = SEVERITY_ZH.get(finding["severity"], finding["severity"])
+                cells = [
+                    paint(finding["severity"], _pad(sev_zh, widths[0])),
+                    _pad(finding["code"], widths[1]),
+                    _pad(location_text(finding["location"]), widths[2]),
+                ]
+                lines.append(("    " + "  ".join(cells) + "  " + _finding_text(finding)).rstrip())
+        lines.append("")
+    lines.append(paint("head", summary_line(report)))
+    return "\n".join(lines) + "\n"
+
+
+def _document_header(document: Mapping[str, Any] | None) -> str:
+    if document is None:
+        return PACKAGE_LEVEL
+    facts = [document["format"]]
+    if document.get("pages"):
+        facts.append(f"{document['pages']}页")
+    extraction = document["extraction"]
+    engine = extraction["engine"]
+    if extraction["confidence"] < 1:
+        engine += f" 可信度 {extraction['confidence']:.2f}"
+    # "docx, docx" says nothing; the engine matters where it differs (pdf-text vs ocr)
+    if engine != document["format"]:
+        facts.append(engine)
+    path = _one_line(document["path"])
+    return f"{annex_title(document['annex'])}  {path}  [{', '.join(facts)}]"
+
+
+def _finding_text(finding: Mapping[str, Any]) -> str:
+    """Label path and message; the value only where the message does not quote it."""
+    label = field_label(finding["annex"], finding["path"])
+    message = finding["message"]
+    # Document findings name their field themselves (标签：原因); add it only where not.
+    text = f"{label}: {message}" if label and not message.startswith(label) else message
+    value = value_text(finding["value"])
+    if value and value not in message:
+        text += f" [值 value: {value}]"
+    return _one_line(text)
+
+
+# --------------------------------------------------------------------------------- JUnit
+
+
+def _xml(text: str) -> str:
+    return _printable(text)
+
+
+def _detail(finding: Mapping[str, Any]) -> str:
+    parts = [
+        f"{SEVERITY_ZH.get(finding['severity'], finding['severity'])} {finding['code']}",
+        location_text(finding["location"]),
+        _finding_text(finding),
+    ]
+    return _xml("  ".join(p for p in parts if p))
+
+
+def render_junit(report: Report) -> str:
+    """JUnit XML for CI test tabs: one testsuite per package, one testcase per document (and
+    one for the package-level checks) with a ``failure`` per error finding; warnings and
+    infos go to the testcase's ``system-out``."""
+    root = ET.Element("testsuites", name=TOOL_NAME)
+    total_tests = total_failures = 0
+    for package in report["packages"]:
+        suite = ET.SubElement(root, "testsuite", name=_xml(package["path"]))
+        props = ET.SubElement(suite, "properties")
+        ET.SubElement(props, "property", name="profile", value=_xml(package["profile"]))
+        tests = failures = 0
+        for document, findings in _groups(package):
+            tests += 1
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=(document["annex"] or "unknown") if document else "package",
+                name=_xml(document["path"] if document else PACKAGE_LEVEL),
+            )
+            errors = [f for f in findings if f["severity"] == "error"]
+            for finding in errors:
+                failure = ET.SubElement(
+                    case, "failure", type=finding["code"], message=_xml(finding["message"])
+                )
+                failure.text = _detail(finding)
+            others = [f for f in findings if f["severity"] != "error"]
+            if others:
+                ET.SubElement(case, "system-out").text = "\n".join(_detail(f) for f in others)
+            failures += bool(errors)
+        suite.set("tests", str(tests))
+        suite.set("failures", str(failures))
+        suite.set("errors", "0")
+        suite.set("skipped", "0")
+        total_tests += tests
+        total_failures += failures
+    root.set("tests", str(total_tests))
+    root.set("failures", str(total_failures))
+    root.set("errors", "0")
+    ET.indent(root)
+    body = ET.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+# --------------------------------------------------------------------------------- SARIF
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def artifact_uri(package_path: str, document_path: str | None) -> str:
+    """A URI reference for a document: package path + document path, percent-encoded.
+
+    A PDF part (``x.pdf#pages=3-5``) points at its file, whose page the location's
+    properties give; absolute paths become ``file:`` URIs, since ``C:/…`` would otherwise
+    read as a URI with the scheme ``c``."""
+    joined = package_path.replace("\\", "/").rstrip("/")
+    if document_path:
+        joined += "/" + document_path.split("#pages=", 1)[0].replace("\\", "/")
+    windows = PureWindowsPath(joined)
+    if windows.drive and windows.is_absolute():
+        return windows.as_uri()
+    if joined.startswith("/"):
+        return PurePosixPath(joined).as_uri()
+    return quote(joined, safe="/")
+
+
+def _sarif_rules() -> list[dict[str, Any]]:
+    return [
+        {
+            "id": code.name,
+            "shortDescription": {"text": code.title},
+            "fullDescription": {"text": code.description},
+            "defaultConfiguration": {"level": SARIF_LEVELS[code.severity]},
+            "properties": {"scope": code.scope},
+        }
+        for code in CATALOGUE.values()
+    ]
+
+
+def _sarif_result(
+    package: Mapping[str, Any], finding: Mapping[str, Any], rule_index: int
+) -> dict[str, Any]:
+    location = dict(finding["location"])
+    physical: dict[str, Any] = {
+        "artifactLocation": {"uri": artifact_uri(package["path"], finding["document"])}
+    }
+    if isinstance(location.get("row"), int) and location["row"] >= 1:
+        physical["region"] = {"startLine": location["row"]}
+    sarif_location: dict[str, Any] = {"physicalLocation": physical}
+    if location:
+        sarif_location["properties"] = location
+    label = field_label(finding["annex"], finding["path"])
+    if label:
+        sarif_location["message"] = {"text": label}
+    properties = {
+        k: finding[k] for k in ("annex", "document", "path", "value") if finding[k] is not None
+    }
+    result: dict[str, Any] = {
+        "ruleId": finding["code"],
+        "ruleIndex": rule_index,
+        "level": SARIF_LEVELS.get(finding["severity"], "warning"),
+        "message": {"text": finding["message"]},
+        "locations": [sarif_location],
+    }
+    if properties:
+        result["properties"] = properties
+    return result
+
+
+def render_sarif(report: Report) -> str:
+    """SARIF 2.1.0 for code-scanning tools: the catalogue as the driver's rules, one result
+    per finding. SARIF regions are line-based, so ``startLine`` is the table row where known
+    and page/table/row/column (or sheet/cell) travel in the location's ``properties``."""
+    index = {name: i for i, name in enumerate(CATALOGUE)}
+    results = [
+        _sarif_result(package, finding, index[finding["code"]])
+        for package in report["packages"]
+        for finding in package["findings"]
+    ]
+    sarif = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": report["tool"]["name"],
+                        "version": report["tool"]["version"],
+                        "rules": _sarif_rules(),
+                    }
+                },
+                "results": results,
+                "properties": {
+                    "report_version": report["report_version"],
+                    "valid": report["valid"],
+                    "summary": report["summary"],
+                },
+            }
+        ],
+    }
+    return json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------------------------- HTML
+
+_HTML_STYLE = """
+body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif;
+       margin: 2em; color: #222; }
+h1 small { font-weight: normal; color: #666; font-size: 0.6em; }
+.summary { padding: 0.6em 1em; border-radius: 4px; font-weight: bold; }
+.summary.valid { background: #e6f4ea; color: #1e6b34; }
+.summary.invalid { background: #fce8e6; color: #a50e0e; }
+table { border-collapse: collapse; width: 100%; margin: 0.5em 0 2em; }
+th, td { border: 1px solid #ccc; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
+thead th { background: #f1f3f4; }
+tr.document th { background: #e8eaed; font-weight: bold; }
+tr.document .facts { font-weight: normal; color: #555; margin-left: 1em; }
+tr.none td { color: #1e6b34; }
+tr.error td.severity { background: #d93025; color: #fff; }
+tr.error { background: #fce8e6; }
+tr.warning td.severity { background: #f9ab00; color: #000; }
+tr.warning { background: #fef7e0; }
+tr.info td.severity { background: #1a73e8; color: #fff; }
+tr.info { background: #e8f0fe; }
+code { font-family: "Noto Sans Mono", Consolas, monospace; }
+"""
+
+
+def _e(text: Any) -> str:
+    return html.escape(_printable(str(text)), quote=True)
+
+
+def render_html(report: Report) -> str:
+    """One self-contained HTML page (no scripts, no external files): a summary, then a
+    table per package with each document's findings coloured by severity."""
+    state = "valid" if report["valid"] else "invalid"
+    verdict = "通过 passed" if report["valid"] else "未通过 failed"
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>培训材料检查报告 – {_e(report['tool']['name'])}</title>",
+        f"<style>{_HTML_STYLE}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>培训材料检查报告 <small>{_e(report['tool']['name'])} "
+        f"{_e(report['tool']['version'])}</small></h1>",
+        f'<p class="summary {state}">{verdict}: {_e(summary_line(report))}</p>',
+    ]
+    header = "".join(
+        f"<th>{h}</th>"
+        for h in (
+            "级别 Severity",
+            "代码 Code",
+            "位置 Location",
+            "字段 Field",
+            "说明 Message",
+            "值 Value",
+        )
+    )
+    for package in report["packages"]:
+        out.append(
+            f"<h2>材料包 <code>{_e(package['path'])}</code> "
+            f"<small>profile: {_e(package['profile'])}</small></h2>"
+        )
+        out.append(f"<table>\n<thead><tr>{header}</tr></thead>\n<tbody>")
+        for document, findings in _groups(package):
+            if document is None and not findings:
+                continue
+            title = _e(_document_header(document))
+            out.append(f'<tr class="document"><th colspan="6">{title}</th></tr>')
+            if not findings:
+                out.append('<tr class="none"><td colspan="6">未发现问题 no findings</td></tr>')
+            for f in findings:
+                code = CATALOGUE.get(f["code"])
+                code_title = _e(code.title if code else "")
+                out.append(
+                    f'<tr class="{_e(f["severity"])}">'
+                    f'<td class="severity">{_e(SEVERITY_ZH.get(f["severity"], f["severity"]))}</td>'
+                    f'<td><code title="{code_title}">{_e(f["code"])}</code></td>'
+                    f"<td>{_e(location_text(f['location']))}</td>"
+                    f"<td>{_e(field_label(f['annex'], f['path']))}</td>"
+                    f"<td>{_e(f['message'])}</td>"
+                    f"<td><code>{_e(value_text(f['value']))}</code></td>"
+                    "</tr>"
+                )
+        out.append("</tbody>\n</table>")
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+FORMATS: dict[str, Callable[[Report], str]] = {
+    "text": render_text,
+    "json": render_json,
+    "junit": render_junit,
+    "sarif": render_sarif,
+    "html": render_html,
+}
+"""Output formats by ``--format`` name; each renders a report built by :func:`build_report`."""

@@ -1,0 +1,38 @@
+"""What checking produces: per-document and per-package results (the JSON report's shape)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from annexkit.checker.findings import Finding
+from annexkit.checker.layout import Extraction
+
+
+@dataclass
+class DocumentResult:
+    """One document of a package: what it is, what was read from it, what is wrong."""
+
+    path: str
+    """Path inside the package (a PDF part holding one annex of several: ``x.pdf#pages=3-5``)."""
+    format: str
+    annex: str | None = None
+    pages: int | None = None
+    data: dict[str, Any] | None = None
+    findings: list[Finding] = field(default_factory=list)
+    extraction: Extraction = field(default_factory=lambda: Extraction("docx"))
+    score: float = 0.0
+    """How well the content matched the annex it was classified as (0–1)."""
+    seconds: float = 0.0
+
+
+@dataclass
+class PackageResult:
+    path: str
+    profile: str = "jiangmen-2019"
+    documents: list[DocumentResult] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    """Package-level findings; document findings live with their documents."""
+
+    def all_findings(self) -> list[Finding]:
+        return [f for d in self.documents for f in d.findings] + self.findings
