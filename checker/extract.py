@@ -240,15 +240,19 @@ def _scalar_node(labels: AnnexLabels, path: Path_) -> Any:
 def _table(table: Table, state: _State) -> None:
     rows = table.rows()
     header: _Header | None = None
+    after_header = False
     for cells in rows:
         texts = [c.text.strip() for c in cells]
         if not any(texts):
             continue
         keys = [label_key(t) for t in texts]
         if _is_caption(cells, table, keys, state):
-            header = None
+            header, after_header = None, False
+            continue
+        if header is not None and after_header and _sub_header(cells, keys, header):
             continue
         candidate = _header(cells, keys, state)
+        after_header = candidate is not None
         if candidate is not None:
             if header is None or candidate.array is not header.array:
                 header = candidate
@@ -307,6 +311,20 @@ def _header(cells: list[Cell], keys: list[str], state: _State) -> _Header | None
         if score > best_score:
             best, best_score = _Header(array, columns, ranges), score
     return best
+
+
+def _sub_header(cells: list[Cell], keys: list[str], header: _Header) -> bool:
+    """The second row of a two-row header (培训起止日期 over 开始日期 | 结束日期): its labels
+    take the columns under the merged cell above. True when the row was one."""
+    columns = header.array.columns
+    named = {c.column: columns[k] for c, k in zip(cells, keys, strict=True) if k in columns}
+    if not named or any(k and k not in columns for k in keys):
+        return False
+    header.columns.update(named)
+    for column in list(header.ranges):
+        if column in named:
+            del header.ranges[column]
+    return True
 
 
 def _is_label_row(keys: list[str], labels: AnnexLabels) -> bool:
