@@ -1,15 +1,15 @@
 # annexkit — set-up, main job, tests. Every target sets up what it needs first.
 #   make run    generate the sample package (DOCX + PDF) into out/
-#   make test   ruff, mypy and the whole test suite
+#   make test   ruff, mypy, the whole test suite and the sample packages
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.annexkit-installed
 DEBIAN_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk fonts-liberation poppler-utils
-SAMPLE := samples/jiangmen-electrician-2025/class.yaml
+SAMPLE := samples/classes/jiangmen-electrician-2025/class.yaml
 
-.PHONY: setup system-packages run test lint typecheck unit bench clean
+.PHONY: setup system-packages run test lint typecheck unit samples bench clean
 
 setup: system-packages $(STAMP)
 
@@ -54,7 +54,11 @@ typecheck: setup
 unit: setup
 	$(BIN)/pytest -q
 
-test: lint typecheck unit
+# Each sample package must give exactly the findings its expected.yaml lists.
+samples: setup
+	$(BIN)/annex check samples/packages --expect
+
+test: lint typecheck unit samples
 
 bench: setup
 	$(BIN)/python benchmarks/bench_generate.py

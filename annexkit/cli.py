@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -18,6 +19,7 @@ from annexkit.generator.output import OutputExistsError, write_documents
 from annexkit.generator.package import Document, plan_package, prepare
 from annexkit.generator.pdf import PdfConversionError
 from annexkit.generator.render import TemplateRenderError
+from annexkit.profiles import DEFAULT_PROFILE, Profile
 from annexkit.schema import UnknownAnnexError, load_schema, node_at
 
 USAGE_EXIT = 2
@@ -206,6 +208,19 @@ def lint(form: Path, annex: str) -> None:
     click.echo(f"{form}: 模板与 {annex} 架构一致 / template matches the {annex} schema")
 
 
+def _register_commands() -> None:
+    """The command groups that live in their own modules."""
+    from annexkit.cli_calendar import calendar_group
+    from annexkit.cli_profiles import profiles
+    from annexkit.cli_registry import registry
+
+    for command in (calendar_group, profiles, registry):
+        cli.add_command(command)
+
+
+_register_commands()
+
+
 def _codes(values: tuple[str, ...]) -> set[str] | None:
     """``--select a,b --select c`` → {a, b, c}; None when the option was not given."""
     if not values:
@@ -255,6 +270,32 @@ def _codes(values: tuple[str, ...]) -> set[str] | None:
     show_default=True,
     help="Documents larger than this many MB are refused unread.",
 )
+@click.option(
+    "--profile",
+    "profile_name",
+    default=None,
+    help="Policy profile NAME (see `annex profiles`) or a profile FILE; default: the "
+    "package.yaml's, else jiangmen-2019.",
+)
+@click.option(
+    "--claim-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The subsidy claim date (YYYY-MM-DD); default: the package.yaml's, else today.",
+)
+@click.option(
+    "--registry",
+    "registry_url",
+    default=None,
+    help="Registry of granted subsidies (SQLite path or database URL): checks the yearly "
+    "limit and the same-occupation-and-level rule.",
+)
+@click.option(
+    "--expect",
+    is_flag=True,
+    help="Compare each package's errors and warnings with the expected.yaml beside its "
+    "documents, instead of reporting them; exit 1 when any differ (for sample packages in CI).",
+)
 def check(
     paths: tuple[Path, ...],
     formats: tuple[str, ...],
@@ -265,6 +306,10 @@ def check(
     workers: int | None,
     timeout: float,
     max_mb: float,
+    profile_name: str | None,
+    claim_date: dt.datetime | None,
+    registry_url: str | None,
+    expect: bool,
 ) -> None:
     """Check submitted annexes: files, package folders, .zip files, or folders of packages.
 
@@ -275,6 +320,7 @@ def check(
     """
     from annexkit.checker.batch import run_batch
     from annexkit.checker.discover import DiscoveryError, discover
+    from annexkit.checker.package_check import check_package
     from annexkit.checker.report import (
         FORMATS,
         UnknownSelectorError,
@@ -298,9 +344,27 @@ def check(
         packages = discover(paths)
     except (UnknownSelectorError, DiscoveryError) as exc:
         raise AnnexError(str(exc)) from None
-    results = list(
-        run_batch(packages, workers=workers, timeout=timeout, max_bytes=int(max_mb * 1024 * 1024))
+    _check_calendar()
+    registry = _open_registry(registry_url) if registry_url else None
+    profiles: dict[str, Profile] = {}
+    results = []
+    batch = run_batch(
+        packages, workers=workers, timeout=timeout, max_bytes=int(max_mb * 1024 * 1024)
     )
+    for source, result in zip(packages, batch, strict=True):
+        if _is_package(source.path):
+            name = _profile_name(profile_name or source.profile, Path(source.path))
+            if name not in profiles:
+                profiles[name] = _load_profile(name)
+            day = claim_date.date() if claim_date else source.claim_date or dt.date.today()
+            check_package(result, profiles[name], day, registry)
+        results.append(result)
+    if expect:
+        from annexkit.checker.expect import compare_expected
+
+        differences = compare_expected(results, reveal=reveal)
+        click.echo(differences.text)
+        sys.exit(1 if differences.failed else 0)
     report = build_report(results, reveal=reveal, select=selected, ignore=ignored)
     for fmt, target in zip(chosen, outputs, strict=False):
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -308,6 +372,53 @@ def check(
     for fmt in to_stdout:
         click.echo(FORMATS[fmt](report).rstrip("\n"))
     sys.exit(exit_status(report))
+
+
+def _is_package(path: str) -> bool:
+    """A folder or archive is a package; a lone document named on the command line is
+    checked by itself, without the package rules (it cannot have its companions)."""
+    candidate = Path(path)
+    return not candidate.is_file() or candidate.suffix.lower() == ".zip"
+
+
+def _profile_name(given: str | None, package: Path) -> str:
+    """A profile name, or a profile file; a relative file named by a package.yaml is looked
+    for in the package's folder first."""
+    if not given:
+        return DEFAULT_PROFILE
+    if given.endswith((".yaml", ".yml")) and not Path(given).is_absolute():
+        beside = package / given
+        if beside.is_file():
+            return str(beside)
+    return given
+
+
+def _check_calendar() -> None:
+    """A broken calendar file of the user's is a usage error, found before any work."""
+    from annexkit.workdays import CalendarFileError, default_calendar
+
+    try:
+        default_calendar()
+    except CalendarFileError as exc:
+        raise AnnexError(str(exc)) from None
+
+
+def _load_profile(name: str) -> Profile:
+    from annexkit.profiles import ProfileError, load_profile
+
+    try:
+        return load_profile(name)
+    except ProfileError as exc:
+        raise AnnexError(str(exc)) from None
+
+
+def _open_registry(url: str) -> Any:
+    from annexkit.registry import Registry, RegistryError
+
+    try:
+        return Registry(url)
+    except RegistryError as exc:
+        raise AnnexError(str(exc)) from None
 
 
 def main(argv: Sequence[str] | None = None) -> None:

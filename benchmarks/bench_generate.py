@@ -26,7 +26,7 @@ from annexkit.generator.package import Document, derive_ledger, plan_package
 from annexkit.synthetic import make_roster
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "samples" / "jiangmen-electrician-2025" / "class.yaml"
+SAMPLE = ROOT / "samples" / "classes" / "jiangmen-electrician-2025" / "class.yaml"
 
 
 def timed(action: Callable[[], object], repeat: int) -> float:

@@ -215,9 +215,16 @@ def _hidden_folder(name: str) -> bool:
 
 
 def _not_a_document(name: str) -> bool:
-    """Hidden files, Office lock files (``~$报名表.docx``), OS litter and ``package.yaml``."""
+    """Hidden files, Office lock files (``~$报名表.docx``), OS litter, and YAML: ``package.yaml``,
+    the ``expected.yaml`` of sample packages, a profile file a package.yaml names. No annex
+    is ever submitted as YAML."""
     folded = name.casefold()
-    return name.startswith((".", "~$")) or folded in _SYSTEM_FILES or folded in SETTINGS_NAMES
+    return (
+        name.startswith((".", "~$"))
+        or folded in _SYSTEM_FILES
+        or folded in SETTINGS_NAMES
+        or folded.endswith((".yaml", ".yml"))
+    )
 
 
 def _is_zip(name: str) -> bool:

@@ -13,6 +13,7 @@ from annexkit.checker.readers import read
 from annexkit.checker.readers.errors import UnreadableDocument
 from annexkit.checker.result import DocumentResult
 from annexkit.checker.rules import check_record
+from annexkit.schema import pointer
 
 LOW_CONFIDENCE = 0.8
 
@@ -74,6 +75,7 @@ def check_layout(layout: LayoutDocument, display: str) -> DocumentResult:
     result.annex = classification.annex
     extracted = extract(layout, classification.annex)
     result.data = extracted.data
+    result.locations = {pointer(p): w.as_dict() for p, w in extracted.sources.items()}
     for finding in check_record(extracted):
         finding.document = display
         result.findings.append(finding)

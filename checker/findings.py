@@ -206,6 +206,14 @@ CATALOGUE: dict[str, Code] = {
             "The claim date is more than the profile's months after training end.",
         ),
         Code(
+            "subsidy-estimate",
+            "info",
+            "package",
+            "补贴估算",
+            "The subsidy the policy profile gives for the trainees who passed, and how it was "
+            "computed (level × amount, days × allowance). An estimate, not an approved amount.",
+        ),
+        Code(
             "subsidy-limit-exceeded",
             "error",
             "registry",

@@ -24,6 +24,9 @@ class DocumentResult:
     score: float = 0.0
     """How well the content matched the annex it was classified as (0–1)."""
     seconds: float = 0.0
+    locations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Where each value of ``data`` was read (JSON pointer → location), for package rules
+    that point at a row; not part of the JSON report."""
 
 
 @dataclass

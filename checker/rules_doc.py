@@ -116,6 +116,11 @@ EXAMPLES: dict[str, str] = {
         "培训于2025-01-20结束，申领日期2025-08-01已超过6个月 / training ended 2025-01-20; "
         "the claim date 2025-08-01 is more than 6 months later"
     ),
+    "subsidy-estimate": (
+        "补贴估算（非核定金额）6500.00元：中级工 1500元 × 3人 = 4500元；高级工 2000元 × 1人 = "
+        "2000元 / subsidy estimate (not an approved amount) 6500.00 yuan: 中级工 1500 yuan × 3 "
+        "= 4500 yuan; 高级工 2000 yuan × 1 = 2000 yuan"
+    ),
     "subsidy-limit-exceeded": (
         "4407**********1234本年度已享受3次培训补贴 / 4407**********1234 has already been "
         "subsidised 3 times this year"

@@ -249,7 +249,7 @@ def derive_signins(filing: Mapping[str, Any], defaults: Mapping[str, Any]) -> li
             "teacher": teacher,
             "expected_count": len(rows),
             **defaults,
-            "rows": rows,
+            "rows": [dict(row) for row in rows],  # each sheet is signed on its own
         }
         sheets.append({k: v for k, v in sheet.items() if v is not None})
     return sheets

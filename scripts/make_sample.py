@@ -16,7 +16,9 @@ from openpyxl import Workbook
 
 from annexkit.synthetic import make_roster
 
-SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "jiangmen-electrician-2025"
+SAMPLE = (
+    Path(__file__).resolve().parent.parent / "samples" / "classes" / "jiangmen-electrician-2025"
+)
 COLUMNS = (
     ("name", "姓名"),
     ("gender", "性别"),

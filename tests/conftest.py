@@ -13,7 +13,7 @@ from annexkit.generator.output import write_documents
 from annexkit.generator.package import Document, plan_package
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_CLASS = ROOT / "samples" / "jiangmen-electrician-2025" / "class.yaml"
+SAMPLE_CLASS = ROOT / "samples" / "classes" / "jiangmen-electrician-2025" / "class.yaml"
 
 
 def _pdf_tools_missing() -> str | None:

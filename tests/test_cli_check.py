@@ -140,7 +140,13 @@ def test_formats_masking_and_selection(
         run(str(good_package), "--format", "json", "--select", "missing-field").output
     )
     assert set(only["summary"]["by_code"]) == {"missing-field"}
-    none = run(str(good_package), "--ignore", "missing-field,missing-signature")
+    none = run(
+        str(good_package),
+        "--ignore",
+        "missing-field,missing-signature",
+        "--claim-date",
+        "2025-12-01",
+    )
     assert none.exit_code == 0, none.output
 
 

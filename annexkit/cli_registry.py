@@ -1,0 +1,353 @@
+"""``annex registry``: the registry of granted subsidies (:mod:`annexkit.registry`).
+
+``annex registry add PACKAGE...`` checks each package and registers the trainees its ledger
+shows as passed; ``annex registry list`` shows what is registered; ``annex registry remove``
+forgets a package registered by mistake. Exit status: 0 done, 1 some package was not added
+(or nothing to remove), 2 usage error or the database cannot be used.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from annexkit.checker.findings import Finding
+from annexkit.checker.report import mask_text
+from annexkit.checker.result import PackageResult
+from annexkit.formats import mask_id
+from annexkit.registry import (
+    InsecurePermissionsWarning,
+    RegisteredGrant,
+    Registry,
+    RegistryError,
+    package_key,
+)
+
+USAGE_EXIT = 2
+
+
+class RegistryCommandError(click.ClickException):
+    """A failure the user can act on: printed in Chinese and English, exit status 2."""
+
+    exit_code = USAGE_EXIT
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"错误 Error: {self.format_message()}", file=file or sys.stderr)
+
+
+@contextmanager
+def _registry(db: str | None) -> Iterator[Registry]:
+    """The registry at ``db``; its problems become exit status 2 with a clear message."""
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", InsecurePermissionsWarning)
+            opened = Registry(db)
+    except RegistryError as exc:
+        raise RegistryCommandError(str(exc)) from None
+    for warning in caught:
+        click.echo(f"警告 Warning: {warning.message}", err=True)
+    try:
+        yield opened
+    except RegistryError as exc:
+        raise RegistryCommandError(str(exc)) from None
+    finally:
+        opened.close()
+
+
+_db = click.option(
+    "--db",
+    "db",
+    metavar="URL",
+    default=None,
+    help="The registry: a SQLite FILE, sqlite:///FILE or postgresql+psycopg://USER:PASSWORD@"
+    "HOST/DB (default: $ANNEXKIT_REGISTRY, else ~/.local/share/annexkit/registry.sqlite).",
+)
+_reveal = click.option("--reveal", is_flag=True, help="Show ID numbers unmasked.")
+
+
+@click.group("registry")
+def registry() -> None:
+    """已发放培训补贴的登记库 / The registry of granted subsidies.
+
+    It remembers who was subsidised for which occupation and level, in which year and
+    through which package, so that a new package can be checked for repeated subsidies
+    (duplicate-subsidy) and the yearly limit (subsidy-limit-exceeded).
+    """
+
+
+def _id_text(value: str, reveal: bool) -> str:
+    return value if reveal else mask_id(value)
+
+
+def _finding_line(finding: Finding, reveal: bool) -> str:
+    value = finding.value
+    if value is None or value == "":
+        shown = ""
+    elif reveal:
+        shown = str(value)
+    elif isinstance(value, str) and (finding.path or "").endswith("/id_number"):
+        shown = mask_id(value)
+    else:
+        shown = mask_text(
+            value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        )
+    where = " ".join(part for part in (finding.document, finding.path) if part)
+    message = finding.message if reveal else mask_text(finding.message)
+    line = f"  [{finding.code}] {where}  {message}"
+    return f"{line}  值 value: {shown}" if shown else line
+
+
+def _ledger_errors(result: PackageResult) -> list[Finding]:
+    return [
+        f
+        for d in result.documents
+        if d.annex == "ledger"
+        for f in d.findings
+        if f.severity == "error"
+    ]
+
+
+def _has_ledger(result: PackageResult) -> bool:
+    return any(d.annex == "ledger" and isinstance(d.data, dict) for d in result.documents)
+
+
+@registry.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_db
+@click.option(
+    "--profile",
+    "profile_name",
+    default=None,
+    help="Policy profile NAME or FILE giving the yearly limit and the same-level rule "
+    "(default: the package.yaml's, else jiangmen-2019).",
+)
+@click.option(
+    "--per-year",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Subsidies a person may get a year, instead of the profile's (Jiangmen: 3).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Register a package even when its ledger has errors or the registry reports "
+    "duplicate-subsidy / subsidy-limit-exceeded for it (the subsidy was granted anyway).",
+)
+@_reveal
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes checking documents (default: the number of cores).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=120.0,
+    show_default=True,
+    help="Seconds one document may take before it is reported unreadable.",
+)
+def add(
+    paths: tuple[Path, ...],
+    db: str | None,
+    profile_name: str | None,
+    per_year: int | None,
+    force: bool,
+    reveal: bool,
+    workers: int | None,
+    timeout: float,
+) -> None:
+    """Register the passed trainees of each PACKAGE (folder, .zip, or folder of packages).
+
+    Each package's documents are checked as `annex check` does. The passed rows (score ≥ 60
+    or 合格) of its recognised ledger are registered under the package's absolute path,
+    with the level of the row's 技能等级. A package is not added when its ledger has errors
+    or the registry finds a repeated subsidy or the yearly limit exceeded (the rules of the
+    package's profile) — unless --force is given. Rows without a valid ID number, an
+    occupation or training dates are never registered. Adding a package again changes
+    nothing. Exit status 0 when every package was added (or already was), 1 when some
+    package was not, 2 when the registry cannot be used.
+    """
+    from annexkit.checker import batch, discover
+
+    rules = _Rules(profile_name, per_year)
+    with _registry(db) as opened:
+        try:
+            # The registry keys packages by their absolute path (registry.package_key).
+            packages = discover.discover(paths)
+        except discover.DiscoveryError as exc:
+            raise RegistryCommandError(str(exc)) from None
+        refused = 0
+        results = batch.run_batch(packages, workers=workers, timeout=timeout)
+        for source, result in zip(packages, results, strict=True):
+            limit, once = rules.of(source.profile)
+            if not _add_one(opened, result, per_year=limit, once=once, force=force, reveal=reveal):
+                refused += 1
+    if refused:
+        click.echo(f"{refused} 个材料包未登记 / {refused} packages not added", err=True)
+        sys.exit(1)
+
+
+class _Rules:
+    """The registry rules of each package's profile, each profile loaded once."""
+
+    def __init__(self, profile_name: str | None, per_year: int | None) -> None:
+        self.profile_name = profile_name
+        self.per_year = per_year
+        self._loaded: dict[str, tuple[int | None, bool]] = {}
+        if profile_name is not None:
+            self.of(None)  # a bad --profile fails before any document is checked
+
+    def of(self, package_profile: str | None) -> tuple[int | None, bool]:
+        """(yearly limit or None, same occupation and level once) for a package."""
+        from annexkit.profiles import DEFAULT_PROFILE, ProfileError, load_profile
+
+        name = self.profile_name or package_profile or DEFAULT_PROFILE
+        if name not in self._loaded:
+            try:
+                limits = load_profile(name).thresholds
+            except ProfileError as exc:
+                raise RegistryCommandError(str(exc)) from None
+            # A rule the profile does not state is not applied (as in `annex check`).
+            self._loaded[name] = (
+                limits.subsidies_per_year,
+                bool(limits.same_occupation_level_once),
+            )
+        limit, once = self._loaded[name]
+        return (self.per_year or limit), once
+
+
+def _add_one(
+    opened: Registry,
+    result: PackageResult,
+    *,
+    per_year: int | None,
+    once: bool,
+    force: bool,
+    reveal: bool,
+) -> bool:
+    """Register one checked package; False when it was not added."""
+    name = result.path
+    if not _has_ledger(result):
+        click.echo(f"{name}: 未找到可识别的培训台账，未登记 / no recognised ledger: not added")
+        return False
+    problems = _ledger_errors(result) + opened.findings(
+        result, per_year=per_year, same_occupation_level_once=once
+    )
+    if problems and not force:
+        click.echo(
+            f"{name}: 发现{len(problems)}处问题，未登记（确认已发放补贴可用 --force）/ "
+            f"{len(problems)} problems, not added (--force registers it anyway)"
+        )
+        for finding in problems:
+            click.echo(_finding_line(finding, reveal))
+        return False
+    if problems:
+        click.echo(
+            f"{name}: 发现{len(problems)}处问题，按 --force 仍登记 / "
+            f"{len(problems)} problems, added anyway (--force)"
+        )
+        for finding in problems:
+            click.echo(_finding_line(finding, reveal))
+    outcome = opened.add_package(result)
+    skipped_zh = (
+        f"，{outcome.skipped}行无法登记（身份证号码、职业或日期无效）" if outcome.skipped else ""
+    )
+    skipped_en = (
+        f", {outcome.skipped} rows not registrable (no valid ID number, occupation or dates)"
+        if outcome.skipped
+        else ""
+    )
+    click.echo(
+        f"{name}: 新登记{outcome.added}人次，已登记过{outcome.already_present}人次{skipped_zh} / "
+        f"added {outcome.added}, already present {outcome.already_present}{skipped_en}"
+    )
+    return True
+
+
+_COLUMNS = (
+    "身份证号 ID",
+    "姓名 name",
+    "职业 occupation",
+    "等级 level",
+    "年度 year",
+    "材料包 package",
+)
+
+
+def _grant_dict(grant: RegisteredGrant, reveal: bool) -> dict[str, Any]:
+    return {
+        "id_number": _id_text(grant.id_number, reveal),
+        "name": grant.name,
+        "occupation": grant.occupation,
+        "level": grant.level or None,
+        "year": grant.year,
+        "package": grant.package,
+        "document": grant.document,
+        "added_at": grant.added_at.isoformat(timespec="seconds"),
+    }
+
+
+@registry.command("list")
+@_db
+@click.option("--id", "id_number", metavar="ID", default=None, help="Only this person's grants.")
+@click.option("--package", default=None, help="Only the grants of this package (as listed).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@_reveal
+def list_grants(
+    db: str | None, id_number: str | None, package: str | None, as_json: bool, reveal: bool
+) -> None:
+    """List registered grants, by person and year. ID numbers are masked unless --reveal."""
+    with _registry(db) as opened:
+        found = opened.grants(id_number=id_number, package=package)
+    if as_json:
+        shown = [_grant_dict(g, reveal) for g in found]
+        click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+        return
+    if not found:
+        click.echo("没有登记记录 / no grants registered" + (" for this ID" if id_number else ""))
+        return
+    click.echo("\t".join(_COLUMNS))
+    for grant in found:
+        cells = (
+            _id_text(grant.id_number, reveal),
+            grant.name,
+            grant.occupation,
+            grant.level or "-",
+            str(grant.year),
+            grant.package,
+        )
+        click.echo("\t".join(cells))
+    click.echo(f"共{len(found)}条 / {len(found)} grants")
+
+
+@registry.command("remove")
+@click.argument("package")
+@_db
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def remove(package: str, db: str | None, yes: bool) -> None:
+    """Forget every grant registered through PACKAGE (as `annex registry list` shows it,
+    or its path). Exit status 1 when nothing was registered under it."""
+    with _registry(db) as opened:
+        candidates = [package]
+        resolved = package_key(package)
+        if resolved != package:
+            candidates.append(resolved)
+        target = next((c for c in candidates if opened.grants(package=c)), None)
+        if target is None:
+            click.echo(f"{package}: 没有登记记录 / nothing registered under it")
+            sys.exit(1)
+        count = len(opened.grants(package=target))
+        if not yes:
+            click.confirm(
+                f"删除“{target}”的{count}条登记记录？/ remove its {count} grants?", abort=True
+            )
+        removed = opened.remove(target)
+    click.echo(f"{target}: 已删除{removed}条 / removed {removed} grants")

@@ -1,0 +1,900 @@
+"""The registry of granted subsidies: who was subsidised for which occupation and level, in
+which year, through which package — so that a new package can be checked against the policy
+(data contract: ``duplicate-subsidy``, ``subsidy-limit-exceeded``).
+
+Policy (Jiangmen 江人社函〔2019〕613号): a person gets at most ``per_year`` subsidies a year
+(a profile setting, 3 in Jiangmen), and the same occupation and level only once; a level
+already granted blocks the same or a lower level of the same occupation later
+(学徒工 < 初级工 < 中级工 < 高级工 < 技师 < 高级技师 < 特级技师 < 首席技师). Tracks without a
+level (专项职业能力, 培训合格, or no level given) block only the same track of the same
+occupation.
+
+One code path serves SQLite (the default: a private file) and PostgreSQL (a registry shared
+by several reviewers), through SQLAlchemy Core:
+
+* a grant is one row of ``grants``, unique on ``(id_number, occupation, level, package)``, so
+  adding a package again changes nothing;
+* rows are inserted with ``INSERT … ON CONFLICT DO NOTHING`` (the dialects' own insert
+  constructs) in one transaction per package, in key order, so concurrent adds never lose,
+  duplicate or deadlock;
+* SQLite runs in WAL mode with a busy timeout, and write transactions start with
+  ``BEGIN IMMEDIATE`` so that writers queue at the start instead of failing half-way;
+* the tables are created on first use, under ``BEGIN IMMEDIATE`` (SQLite) or a transaction
+  advisory lock (PostgreSQL), so two processes opening a new registry at once do not collide.
+
+A package's own grants never count against it, nor do grants registered after it: re-checking
+a registered package reports what checking it before registration reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import re
+import stat
+import unicodedata
+import warnings
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+
+from annexkit.checker.findings import Finding
+from annexkit.checker.normalize import parse_date
+from annexkit.checker.result import PackageResult
+from annexkit.formats import mask_id, normalize_id_number, validate_id_number
+
+__all__ = [
+    "LEVELS",
+    "AddResult",
+    "Grant",
+    "InsecurePermissionsWarning",
+    "RegisteredGrant",
+    "Registry",
+    "RegistryError",
+    "default_url",
+    "level_rank",
+    "normalize_level",
+    "package_key",
+    "passed",
+]
+
+SCHEMA_VERSION = 1
+DEFAULT_TIMEOUT = 30.0
+"""Seconds a writer waits for another writer (SQLite busy timeout) or for a PostgreSQL
+server to answer a connection attempt."""
+FILE_NAME = "registry.sqlite"
+PASS_MARK = 60
+
+LEVELS: tuple[str, ...] = (
+    "学徒工",
+    "初级工",
+    "中级工",
+    "高级工",
+    "技师",
+    "高级技师",
+    "特级技师",
+    "首席技师",
+)
+"""Skill levels from lowest to highest (domain notes, 职业技能等级)."""
+UNRANKED_LEVELS: tuple[str, ...] = ("专项职业能力", "培训合格")
+"""Tracks that carry no level: they block only themselves."""
+_LEVEL_ALIASES = {
+    "五级": "初级工",
+    "四级": "中级工",
+    "三级": "高级工",
+    "二级": "技师",
+    "一级": "高级技师",
+    "学徒": "学徒工",
+    "合格": "培训合格",
+    "培训合格证": "培训合格",
+}
+_NO_LEVEL = ""
+
+# Rows per INSERT: 8 parameters a row stays under SQLite's oldest limit of 999 variables.
+_CHUNK = 100
+_KEY = ("id_number", "occupation", "level", "package")
+# pg_advisory_xact_lock key serialising table creation ("annexkit" in ASCII).
+_PG_LOCK_KEY = 0x616E6E65786B6974
+# SQLSTATEs worth one more attempt: serialization failure, deadlock.
+_RETRY_SQLSTATES = frozenset(("40001", "40P01"))
+_ATTEMPTS = 3
+
+
+class RegistryError(Exception):
+    """The registry cannot be used: a bad URL, an unreachable or failing database, a
+    registry made by a newer annexkit. The message is Chinese and English."""
+
+
+class InsecurePermissionsWarning(UserWarning):
+    """A SQLite registry file (which holds ID numbers) was readable by other users."""
+
+
+# ---------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A subsidy granted to one person: what :meth:`Registry.add` stores for a package."""
+
+    id_number: str
+    name: str
+    occupation: str
+    level: str | None
+    """Canonical skill level (初级工 …), 专项职业能力, 培训合格, or None/"" for none."""
+    year: int
+    """Year the training ended."""
+    document: str | None = None
+    """The ledger inside the package the grant comes from."""
+
+
+@dataclass(frozen=True)
+class AddResult:
+    added: int
+    """Grants that were new."""
+    already_present: int
+    """Grants the registry already held for this package (or given twice)."""
+    skipped: int = 0
+    """Passed ledger rows that could not be registered: no valid ID number, no occupation,
+    or no training dates (:meth:`Registry.add_package` only)."""
+
+
+@dataclass(frozen=True)
+class RegisteredGrant:
+    """A grant as the registry holds it."""
+
+    serial: int
+    """Registration order (the table's primary key)."""
+    id_number: str
+    name: str
+    occupation: str
+    level: str
+    """"" when the grant carries no level."""
+    year: int
+    package: str
+    document: str | None
+    added_at: dt.datetime
+    """When it was registered (UTC)."""
+
+
+# ---------------------------------------------------------------------------- policy
+
+
+def normalize_level(value: object) -> str:
+    """``中级工``, ``四级``, ``中级工（四级）`` → ``中级工``; ``合格`` → ``培训合格``; None or
+    blank → ``""`` (no level). Unknown text is kept (NFKC, no spaces) and compared as is."""
+    if value is None:
+        return _NO_LEVEL
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+    if not text:
+        return _NO_LEVEL
+    known = _known_level(text)
+    if known is not None:
+        return known
+    # 初级工(五级), 五级(初级工): NFKC has made the brackets ASCII.
+    match = re.fullmatch(r"([^()]+)\(([^()]+)\)", text)
+    if match:
+        for part in match.groups():
+            known = _known_level(part)
+            if known is not None:
+                return known
+    return text
+
+
+def _known_level(text: str) -> str | None:
+    if text in LEVELS or text in UNRANKED_LEVELS:
+        return text
+    return _LEVEL_ALIASES.get(text)
+
+
+def level_rank(level: str | None) -> int | None:
+    """Position of ``level`` in :data:`LEVELS` (学徒工 0 … 首席技师 7), None for no level."""
+    normalized = normalize_level(level)
+    return LEVELS.index(normalized) if normalized in LEVELS else None
+
+
+def _blocks(granted: str, claimed: str) -> bool:
+    """Whether a grant at ``granted`` forbids a new one at ``claimed`` (same occupation)."""
+    if granted == claimed:
+        return True
+    held, wanted = level_rank(granted), level_rank(claimed)
+    return held is not None and wanted is not None and held > wanted
+
+
+def passed(score: object) -> bool:
+    """A ledger score that passed: a number of at least 60, or 合格."""
+    if isinstance(score, bool):
+        return False
+    if isinstance(score, int | float | Decimal):
+        return score >= PASS_MARK
+    if isinstance(score, str):
+        text = unicodedata.normalize("NFKC", score).strip()
+        if text == "合格":
+            return True
+        try:
+            return float(text) >= PASS_MARK
+        except ValueError:
+            return False
+    return False
+
+
+def _normalize_occupation(value: object) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or "")))
+
+
+def _year(value: object) -> int | None:
+    if isinstance(value, dt.date):
+        return value.year
+    if not isinstance(value, str):
+        return None
+    parsed = parse_date(value)
+    return int(parsed[:4]) if parsed else None
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A passed ledger row of the package being checked or added."""
+
+    document: str
+    index: int
+    grant: Grant
+
+
+def _passed_rows(
+    result: PackageResult, ledger_document: str | None = None
+) -> tuple[list[_Row], int]:
+    """Passed rows of the package's recognised ledgers (or of ``ledger_document`` only) that
+    can be registered, and how many passed rows cannot (invalid ID, no occupation, no dates)."""
+    rows: list[_Row] = []
+    skipped = 0
+    for document in result.documents:
+        if document.annex != "ledger" or not isinstance(document.data, Mapping):
+            continue
+        if ledger_document is not None and document.path != ledger_document:
+            continue
+        table = document.data.get("rows")
+        if not isinstance(table, list):
+            continue
+        for index, row in enumerate(table):
+            if not isinstance(row, Mapping) or not passed(row.get("score")):
+                continue
+            grant = _grant_from_row(row, document.path)
+            if grant is None:
+                skipped += 1
+            else:
+                rows.append(_Row(document.path, index, grant))
+    return rows, skipped
+
+
+def _grant_from_row(row: Mapping[str, Any], document: str) -> Grant | None:
+    raw_id = row.get("id_number")
+    if not isinstance(raw_id, str):
+        return None
+    id_number = normalize_id_number(raw_id)
+    if validate_id_number(id_number) is not None:
+        return None
+    occupation = _normalize_occupation(row.get("occupation"))
+    year = _year(row.get("end_date")) or _year(row.get("start_date"))
+    if not occupation or year is None:
+        return None
+    name = str(row.get("name") or "").strip()
+    return Grant(
+        id_number, name, occupation, normalize_level(row.get("skill_level")), year, document
+    )
+
+
+def _normalized(grant: Grant) -> Grant:
+    """``grant`` in the registry's canonical form; ValueError when it cannot be keyed."""
+    id_number = normalize_id_number(grant.id_number)
+    problem = validate_id_number(id_number)
+    if problem is not None:
+        raise ValueError(f"invalid ID number {mask_id(id_number)}: {problem.en}")
+    occupation = _normalize_occupation(grant.occupation)
+    if not occupation:
+        raise ValueError(f"grant for {mask_id(id_number)} has no occupation")
+    if not 1900 <= grant.year <= 9999:
+        raise ValueError(f"grant for {mask_id(id_number)} has an impossible year {grant.year}")
+    return Grant(
+        id_number,
+        grant.name.strip(),
+        occupation,
+        normalize_level(grant.level),
+        grant.year,
+        grant.document,
+    )
+
+
+# ---------------------------------------------------------------------------- tables
+
+metadata = sa.MetaData()
+
+grants_table = sa.Table(
+    "grants",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
+    sa.Column("id_number", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("occupation", sa.Text, nullable=False),
+    sa.Column("level", sa.Text, nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("package", sa.Text, nullable=False),
+    sa.Column("document", sa.Text, nullable=True),
+    sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint(*_KEY, name="grants_person_occupation_level_package_key"),
+    sa.Index("grants_package_idx", "package"),
+    # Ids never reused, so that registration order survives removals.
+    sqlite_autoincrement=True,
+)
+
+meta_table = sa.Table(
+    "registry_meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+
+def _insert_new(dialect: sa.Dialect, rows: list[dict[str, Any]]) -> sa.Executable:
+    """``INSERT … ON CONFLICT (key) DO NOTHING`` for ``rows``, returning the ids of the rows
+    actually inserted (where the database can return them)."""
+    if dialect.name == "postgresql":
+        stmt: postgresql.Insert | sqlite.Insert = postgresql.insert(grants_table)
+    else:
+        stmt = sqlite.insert(grants_table)
+    stmt = stmt.values(rows).on_conflict_do_nothing(index_elements=_KEY)
+    return stmt.returning(grants_table.c.id) if dialect.insert_returning else stmt
+
+
+# ---------------------------------------------------------------------------- location
+
+
+def default_url() -> str:
+    """The registry used when none is given: ``$ANNEXKIT_REGISTRY`` (a database URL, a
+    file, or a folder to hold ``registry.sqlite``), else
+    ``$XDG_DATA_HOME/annexkit/registry.sqlite`` (``~/.local/share/annexkit/…``)."""
+    return _default_url().render_as_string(hide_password=False)
+
+
+def _default_url() -> URL:
+    configured = os.environ.get("ANNEXKIT_REGISTRY", "").strip()
+    if "://" in configured:
+        return make_url(configured)
+    if configured:
+        path = Path(configured).expanduser()
+        if path.is_dir():
+            path = path / FILE_NAME
+    else:
+        data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        path = Path(data_home).expanduser() / "annexkit" / FILE_NAME
+    return _file_url(path)
+
+
+def _file_url(path: Path) -> URL:
+    # URL.create: a path holding ?, # or % needs no escaping.
+    if not str(path).strip():
+        raise ValueError("empty path")
+    return URL.create("sqlite", database=str(path.expanduser().absolute()))
+
+
+def package_key(path: str) -> str:
+    """The identity under which a checked package is registered: its absolute path with
+    symbolic links resolved (``batch.zip/班1`` inside an archive keeps its inner part), so
+    that ``annex check`` and ``annex registry add`` agree whatever folder they run from."""
+    return os.path.realpath(path)
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:") or url.query.get("uri"):
+        return None
+    return Path(database).expanduser().absolute()
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """Create the registry file owner-only (0600), and its folder (0700) when missing. An
+    existing file readable by others is made 0600 with a warning; one we do not own only
+    gets the warning."""
+    folder = path.parent
+    if not folder.is_dir():
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(mode=0o700)
+            os.chmod(folder, 0o700)  # whatever the umask
+        except FileExistsError:
+            pass
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+    try:
+        # An empty file is an empty SQLite database; SQLite gives its -wal and -shm files
+        # the permissions of the database file.
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        os.chmod(path, 0o600)
+    except FileExistsError:
+        pass
+    for file in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+        _tighten(file)
+
+
+def _tighten(path: Path) -> None:
+    if os.name != "posix":
+        return  # no Unix permission bits to speak of
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(info.st_mode) or not info.st_mode & 0o077:
+        return
+    mode = f"{info.st_mode & 0o777:04o}"
+    if info.st_uid == os.getuid():
+        os.chmod(path, 0o600)
+        warnings.warn(
+            f"登记库文件 {path} 的权限为 {mode}，其他用户可读取其中的身份证号码，已改为 0600 / "
+            f"the registry file {path} had mode {mode}, readable by other users although it "
+            "holds ID numbers: changed to 0600",
+            InsecurePermissionsWarning,
+            stacklevel=4,
+        )
+    else:
+        warnings.warn(
+            f"登记库文件 {path} 的权限为 {mode}，其他用户可读取其中的身份证号码，且属于其他用户，"
+            f"无法修改 / the registry file {path} has mode {mode}, readable by other users "
+            "although it holds ID numbers, and belongs to another user: not changed",
+            InsecurePermissionsWarning,
+            stacklevel=4,
+        )
+
+
+def _shown(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+# ---------------------------------------------------------------------------- the registry
+
+
+class Registry:
+    """The registry at ``url``: a SQLAlchemy URL (``sqlite:///path``,
+    ``postgresql+psycopg://user:password@host/db``; plain ``postgresql://`` means psycopg),
+    a SQLite file's path, or None for :func:`default_url`. The tables are
+    created on first use. Raises :class:`RegistryError` when the URL is malformed, names
+    another kind of database, or the database cannot be reached.
+
+    One instance may be used by several threads; a child process must open its own."""
+
+    def __init__(self, url: str | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+        if timeout <= 0:
+            raise ValueError(f"timeout must be positive, not {timeout}")
+        self.url = self._parse(url)
+        self._engine = self._create_engine(self.url, timeout)
+        try:
+            self._ensure_schema()
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    # --- setting up ---------------------------------------------------------------------
+
+    @staticmethod
+    def _parse(url: str | None) -> URL:
+        try:
+            if url is None:
+                parsed = _default_url()
+            elif "://" in url:
+                parsed = make_url(url)
+            else:
+                parsed = _file_url(Path(url))
+        except (ArgumentError, ValueError) as exc:
+            raise RegistryError(
+                f"数据库地址无效：{url} / not a database URL: {url} ({exc})"
+            ) from None
+        backend = parsed.get_backend_name()
+        if backend not in ("sqlite", "postgresql"):
+            raise RegistryError(
+                f"不支持的数据库：{backend}（支持 sqlite:///文件 与 postgresql+psycopg://…）/ "
+                f"unsupported database {backend!r}: use sqlite:///FILE or "
+                "postgresql+psycopg://USER:PASSWORD@HOST/DB"
+            )
+        if parsed.drivername == "postgresql":
+            # psycopg 3 is what annexkit installs; SQLAlchemy's default would be psycopg2.
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return parsed
+
+    def _create_engine(self, url: URL, timeout: float) -> Engine:
+        connect_args: dict[str, Any] = {}
+        if url.get_backend_name() == "sqlite":
+            connect_args["timeout"] = timeout
+            path = _sqlite_file(url)
+            if path is not None:
+                try:
+                    _prepare_sqlite_file(path)
+                except OSError as exc:
+                    raise RegistryError(
+                        f"无法创建登记库文件 {path} / cannot create the registry file {path}: "
+                        f"{exc.strerror or exc}"
+                    ) from None
+        elif "connect_timeout" not in url.query:
+            connect_args["connect_timeout"] = max(1, round(timeout))
+        try:
+            engine = sa.create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+        except (SQLAlchemyError, ImportError) as exc:
+            raise RegistryError(
+                f"无法使用数据库 {_shown(url)} / cannot use the database {_shown(url)}: {exc}"
+            ) from None
+        if engine.dialect.name == "sqlite":
+            _configure_sqlite(engine, timeout, in_memory=_sqlite_file(url) is None)
+        return engine
+
+    def _ensure_schema(self) -> None:
+        # Fast path, readable by a read-only role: the tables exist at our version.
+        with self._transaction(write=False) as conn:
+            version = self._schema_version(conn)
+        if version == SCHEMA_VERSION:
+            return
+        with self._transaction(write=True) as conn:
+            if conn.dialect.name == "postgresql":
+                # CREATE TABLE IF NOT EXISTS still races in PostgreSQL (pg_type's unique
+                # index): serialise creation. SQLite's BEGIN IMMEDIATE already does.
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_PG_LOCK_KEY)))
+            metadata.create_all(conn, checkfirst=True)
+            version = self._schema_version(conn)
+            if version is None:
+                conn.execute(
+                    meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
+                )
+                version = SCHEMA_VERSION
+        if version != SCHEMA_VERSION:
+            raise RegistryError(
+                f"登记库 {_shown(self.url)} 由较新版本的 annexkit 创建（结构版本 {version}），"
+                f"请升级 / the registry {_shown(self.url)} was made by a newer annexkit "
+                f"(schema version {version}): upgrade annexkit"
+            )
+
+    @staticmethod
+    def _schema_version(conn: Connection) -> int | None:
+        if not sa.inspect(conn).has_table(meta_table.name):
+            return None
+        value = conn.execute(
+            sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")
+        ).scalar_one_or_none()
+        try:
+            return None if value is None else int(value)
+        except ValueError:
+            return -1
+
+    @contextmanager
+    def _transaction(self, *, write: bool) -> Iterator[Connection]:
+        """One transaction; SQLAlchemy errors become :class:`RegistryError`. On SQLite a
+        write transaction takes the write lock at its start (``BEGIN IMMEDIATE``)."""
+        try:
+            with self._engine.connect() as conn:
+                conn.execution_options(annexkit_write=write)
+                with conn.begin():
+                    yield conn
+        except SQLAlchemyError as exc:
+            raise RegistryError(
+                f"登记库 {_shown(self.url)} 出错 / the registry {_shown(self.url)} failed: "
+                f"{_reason(exc)}"
+            ) from exc
+
+    def close(self) -> None:
+        """Close the database connections."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Registry:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- adding -------------------------------------------------------------------------
+
+    def add(self, package_id: str, rows: Iterable[Grant]) -> AddResult:
+        """Register ``rows`` as granted through ``package_id``, atomically. Rows the
+        registry already holds for that package (same person, occupation and level) are
+        left as they are, so adding a package twice changes nothing. Raises ValueError for a
+        row without a valid ID number, an occupation or a plausible year."""
+        if not package_id:
+            raise ValueError("package_id must not be empty")
+        unique: dict[tuple[str, str, str], Grant] = {}
+        given = 0
+        for row in rows:
+            given += 1
+            grant = _normalized(row)
+            unique.setdefault((grant.id_number, grant.occupation, grant.level or ""), grant)
+        if not unique:
+            return AddResult(0, 0)
+        now = dt.datetime.now(dt.UTC)
+        # Key order: concurrent transactions meet each other's rows in the same order, so
+        # PostgreSQL's waits on an uncommitted duplicate can never form a cycle.
+        values = [
+            {
+                "id_number": g.id_number,
+                "name": g.name,
+                "occupation": g.occupation,
+                "level": g.level or "",
+                "year": g.year,
+                "package": package_id,
+                "document": g.document,
+                "added_at": now,
+            }
+            for _, g in sorted(unique.items())
+        ]
+        added = self._retrying(lambda: self._insert(values))
+        return AddResult(added, given - added)
+
+    def _insert(self, values: list[dict[str, Any]]) -> int:
+        added = 0
+        with self._transaction(write=True) as conn:
+            for start in range(0, len(values), _CHUNK):
+                chunk = values[start : start + _CHUNK]
+                result = conn.execute(_insert_new(conn.dialect, chunk))
+                if conn.dialect.insert_returning:
+                    added += len(result.all())
+                else:
+                    # SQLite before 3.35: the row count of one INSERT statement.
+                    added += result.rowcount
+        return added
+
+    def _retrying(self, action: Callable[[], int]) -> int:
+        for attempt in range(_ATTEMPTS):
+            try:
+                return action()
+            except RegistryError as exc:
+                cause = exc.__cause__
+                state = getattr(getattr(cause, "orig", None), "sqlstate", None)
+                if state not in _RETRY_SQLSTATES or attempt == _ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def add_package(self, result: PackageResult, *, package_id: str | None = None) -> AddResult:
+        """Register the passed rows (score ≥ 60 or 合格) of the package's recognised ledgers
+        under ``package_id`` (default: :func:`package_key` of ``result.path``). Passed rows
+        without a valid ID number, an occupation or training dates are counted in
+        ``skipped``."""
+        rows, skipped = _passed_rows(result)
+        added = self.add(package_id or package_key(result.path), [r.grant for r in rows])
+        return AddResult(added.added, added.already_present, skipped)
+
+    def remove(self, package_id: str) -> int:
+        """Forget every grant registered through ``package_id``; how many there were."""
+        with self._transaction(write=True) as conn:
+            removed: int = conn.execute(
+                sa.delete(grants_table).where(grants_table.c.package == package_id)
+            ).rowcount
+        return removed
+
+    # --- reading ------------------------------------------------------------------------
+
+    def grants(
+        self, *, id_number: str | None = None, package: str | None = None
+    ) -> list[RegisteredGrant]:
+        """Registered grants, optionally of one person and/or one package, by person, year
+        and registration order."""
+        query = sa.select(grants_table).order_by(
+            grants_table.c.id_number, grants_table.c.year, grants_table.c.id
+        )
+        if id_number is not None:
+            query = query.where(grants_table.c.id_number == normalize_id_number(id_number))
+        if package is not None:
+            query = query.where(grants_table.c.package == package)
+        with self._transaction(write=False) as conn:
+            return [_registered(row) for row in conn.execute(query).mappings()]
+
+    def _history(self, id_numbers: Sequence[str]) -> list[RegisteredGrant]:
+        found: list[RegisteredGrant] = []
+        with self._transaction(write=False) as conn:
+            for start in range(0, len(id_numbers), 500):
+                chunk = id_numbers[start : start + 500]
+                query = sa.select(grants_table).where(grants_table.c.id_number.in_(chunk))
+                found.extend(_registered(row) for row in conn.execute(query).mappings())
+        return found
+
+    def findings(
+        self,
+        result: PackageResult,
+        *,
+        per_year: int | None,
+        ledger_document: str | None = None,
+        package_id: str | None = None,
+        same_occupation_level_once: bool = True,
+    ) -> list[Finding]:
+        """``duplicate-subsidy`` and ``subsidy-limit-exceeded`` findings for the passed rows
+        of the package's ledgers (or of ``ledger_document`` only), against the grants of
+        other packages registered before this one (all of them when this one is not
+        registered).
+
+        ``per_year``: the profile's yearly subsidy count (Jiangmen: 3; None: no limit).
+        ``package_id``: the package's identity in the registry (default: :func:`package_key`
+        of ``result.path``). ``same_occupation_level_once``: the profile's rule that the same
+        occupation and level (or a lower one after a higher) is subsidised once."""
+        if per_year is not None and per_year < 1:
+            raise ValueError(f"per_year must be at least 1, not {per_year}")
+        package = package_id or package_key(result.path)
+        rows, _ = _passed_rows(result, ledger_document)
+        if not rows:
+            return []
+        history = self._history(sorted({r.grant.id_number for r in rows}))
+        # Grants registered after this package do not count against it.
+        cutoff = min((g.serial for g in history if g.package == package), default=None)
+        others: dict[str, list[RegisteredGrant]] = defaultdict(list)
+        for grant in sorted(history, key=lambda g: (g.year, g.serial)):
+            if grant.package != package and (cutoff is None or grant.serial < cutoff):
+                others[grant.id_number].append(grant)
+
+        found: list[tuple[int, Finding]] = []
+        for order, row in enumerate(rows):
+            claimed = row.grant
+            blocking = [
+                g
+                for g in others[claimed.id_number]
+                if g.occupation == claimed.occupation and _blocks(g.level, claimed.level or "")
+            ]
+            if blocking and same_occupation_level_once:
+                found.append((order, _duplicate(row, blocking)))
+
+        counted: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)
+        for order, row in enumerate(rows if per_year is not None else ()):
+            claimed = row.grant
+            key = (claimed.occupation, claimed.level or "")
+            mine = counted[(claimed.id_number, claimed.year)]
+            if key in mine:
+                continue  # the same grant twice in this package: one subsidy
+            mine.append(key)
+            before = [g for g in others[claimed.id_number] if g.year == claimed.year]
+            if per_year is not None and len(before) + len(mine) > per_year:
+                found.append((order, _over_limit(row, before, len(mine), per_year)))
+        return [f for _, f in sorted(found, key=lambda item: item[0])]
+
+
+def _configure_sqlite(engine: Engine, timeout: float, *, in_memory: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def connect(dbapi_connection: Any, _record: Any) -> None:
+        # Transactions are begun by us (below), not by the sqlite3 module.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            if not in_memory:
+                mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    cursor.execute("PRAGMA journal_mode = WAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("annexkit_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        return f"{type(exc.orig).__name__}: {str(exc.orig).strip()}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _registered(row: sa.RowMapping) -> RegisteredGrant:
+    added_at: dt.datetime = row["added_at"]
+    # SQLite keeps no time zone: the value was written in UTC.
+    added_at = (
+        added_at.replace(tzinfo=dt.UTC) if added_at.tzinfo is None else added_at.astimezone(dt.UTC)
+    )
+    return RegisteredGrant(
+        serial=int(row["id"]),
+        id_number=row["id_number"],
+        name=row["name"],
+        occupation=row["occupation"],
+        level=row["level"],
+        year=int(row["year"]),
+        package=row["package"],
+        document=row["document"],
+        added_at=added_at,
+    )
+
+
+# ---------------------------------------------------------------------------- findings
+
+
+def _level_text(level: str, none: str) -> str:
+    return level or none
+
+
+def _person(grant: Grant) -> tuple[str, str]:
+    masked = mask_id(grant.id_number)
+    if grant.name:
+        return f"{grant.name}（{masked}）", f"{grant.name} ({masked})"
+    return masked, masked
+
+
+def _grant_list(items: Sequence[RegisteredGrant], limit: int = 3) -> tuple[str, str]:
+    shown = items[:limit]
+    zh = "；".join(
+        f"{g.year}年“{g.package}”{g.occupation}{_level_text(g.level, '（无等级）')}" for g in shown
+    )
+    en = "; ".join(
+        f"{g.year} {g.package!r} {g.occupation} {_level_text(g.level, '(no level)')}" for g in shown
+    )
+    if len(items) > limit:
+        zh += f"等{len(items)}项"
+        en += f" and {len(items) - limit} more"
+    return zh, en
+
+
+def _duplicate(row: _Row, blocking: Sequence[RegisteredGrant]) -> Finding:
+    claimed = row.grant
+    who_zh, who_en = _person(claimed)
+    level_zh = _level_text(claimed.level or "", "（无等级）")
+    level_en = _level_text(claimed.level or "", "(no level)")
+    first = blocking[0]
+    if first.level == (claimed.level or ""):
+        zh = (
+            f"{who_zh}已于{first.year}年在“{first.package}”享受{first.occupation}"
+            f"{level_zh}培训补贴，同一职业同一等级只能享受一次"
+        )
+        en = (
+            f"{who_en} was already subsidised for {first.occupation} {level_en} in "
+            f"{first.year} (package {first.package!r}); the same occupation and level is "
+            "subsidised once"
+        )
+    else:
+        zh = (
+            f"{who_zh}已于{first.year}年在“{first.package}”享受{first.occupation}"
+            f"{first.level}培训补贴，不能再申领较低等级（{level_zh}）的补贴"
+        )
+        en = (
+            f"{who_en} was already subsidised for {first.occupation} {first.level} in "
+            f"{first.year} (package {first.package!r}); a lower level ({level_en}) of the "
+            "same occupation cannot be claimed after it"
+        )
+    if len(blocking) > 1:
+        more_zh, more_en = _grant_list(blocking[1:])
+        zh += f"（另有：{more_zh}）"
+        en += f" (also: {more_en})"
+    return _finding("duplicate-subsidy", row, f"{zh} / {en}")
+
+
+def _over_limit(row: _Row, before: Sequence[RegisteredGrant], mine: int, per_year: int) -> Finding:
+    claimed = row.grant
+    who_zh, who_en = _person(claimed)
+    total = len(before) + mine
+    if before:
+        listed_zh, listed_en = _grant_list(before)
+        zh = (
+            f"{who_zh}{claimed.year}年已在其他材料包享受{len(before)}次培训补贴（{listed_zh}），"
+            f"加上本材料包共{total}次，超过每人每年{per_year}次的上限"
+        )
+        en = (
+            f"{who_en} already has {len(before)} subsidies in {claimed.year} from other "
+            f"packages ({listed_en}); with this package that makes {total}, more than "
+            f"{per_year} a year"
+        )
+    else:
+        zh = (
+            f"{who_zh}在本材料包中{claimed.year}年共{total}项培训补贴，"
+            f"超过每人每年{per_year}次的上限"
+        )
+        en = (
+            f"{who_en} has {total} subsidies in {claimed.year} in this package alone, more "
+            f"than {per_year} a year"
+        )
+    return _finding("subsidy-limit-exceeded", row, f"{zh} / {en}")
+
+
+def _finding(code: str, row: _Row, message: str) -> Finding:
+    return Finding(
+        code=code,
+        message=message,
+        annex="ledger",
+        document=row.document,
+        path=f"/rows/{row.index}/id_number",
+        value=row.grant.id_number,
+    )
