@@ -12,7 +12,7 @@ import json
 import sys
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -185,11 +185,14 @@ def add(
         except discover.DiscoveryError as exc:
             raise RegistryCommandError(str(exc)) from None
         refused = 0
-        results = batch.run_batch(packages, workers=workers, timeout=timeout)
-        for source, result in zip(packages, results, strict=True):
-            limit, once = rules.of(source.profile)
-            if not _add_one(opened, result, per_year=limit, once=once, force=force, reveal=reveal):
-                refused += 1
+        # closing: a failing database stops the batch's workers at once.
+        with closing(batch.run_batch(packages, workers=workers, timeout=timeout)) as results:
+            for source, result in zip(packages, results, strict=True):
+                limit, once = rules.of(source.profile)
+                if not _add_one(
+                    opened, result, per_year=limit, once=once, force=force, reveal=reveal
+                ):
+                    refused += 1
     if refused:
         click.echo(f"{refused} 个材料包未登记 / {refused} packages not added", err=True)
         sys.exit(1)

@@ -401,12 +401,13 @@ def _sqlite_file(url: URL) -> Path | None:
 
 
 def _prepare_sqlite_file(path: Path) -> None:
-    """Create the registry file owner-only (0600), and its folder (0700) when missing. An
+    """Create the registry file owner-only (0600), and its folders (0700) when missing. An
     existing file readable by others is made 0600 with a warning; one we do not own only
     gets the warning."""
-    folder = path.parent
-    if not folder.is_dir():
-        folder.parent.mkdir(parents=True, exist_ok=True)
+    missing = [p for p in (path.parent, *path.parent.parents) if not p.is_dir()]
+    for folder in reversed(missing):
+        # Folders we create are owner-only (as XDG asks of ~/.local/share); existing ones are
+        # left alone.
         try:
             folder.mkdir(mode=0o700)
             os.chmod(folder, 0o700)  # whatever the umask
@@ -503,6 +504,9 @@ class Registry:
                 f"unsupported database {backend!r}: use sqlite:///FILE or "
                 "postgresql+psycopg://USER:PASSWORD@HOST/DB"
             )
+        file = _sqlite_file(parsed) if backend == "sqlite" else None
+        if file is not None:
+            parsed = parsed.set(database=str(file))  # independent of the working folder
         if parsed.drivername == "postgresql":
             # psycopg 3 is what annexkit installs; SQLAlchemy's default would be psycopg2.
             parsed = parsed.set(drivername="postgresql+psycopg")
@@ -551,11 +555,16 @@ class Registry:
                     meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
                 )
                 version = SCHEMA_VERSION
-        if version != SCHEMA_VERSION:
+        if version is not None and version > SCHEMA_VERSION:
             raise RegistryError(
                 f"登记库 {_shown(self.url)} 由较新版本的 annexkit 创建（结构版本 {version}），"
                 f"请升级 / the registry {_shown(self.url)} was made by a newer annexkit "
                 f"(schema version {version}): upgrade annexkit"
+            )
+        if version != SCHEMA_VERSION:
+            raise RegistryError(
+                f"登记库 {_shown(self.url)} 的结构版本无法识别 / the registry {_shown(self.url)} "
+                "has an unrecognised schema version: is it an annexkit registry?"
             )
 
     @staticmethod

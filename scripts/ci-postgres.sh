@@ -56,6 +56,12 @@ as_db() {
     fi
 }
 
+# Standard input into a file only the server's user can read.
+write_private() {
+    # shellcheck disable=SC2016  # $1 is expanded by the inner shell
+    as_db sh -c 'umask 077 && cat > "$1"' sh "$1"
+}
+
 # --- finding or installing PostgreSQL ---------------------------------------------------------
 
 find_bindir() {
@@ -66,8 +72,8 @@ find_bindir() {
         return 0
     fi
     # Debian keeps the server programs out of PATH: the newest /usr/lib/postgresql/N/bin.
-    candidate="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
-    if [ -n "$candidate" ] && [ -x "$candidate/initdb" ] && [ -x "$candidate/pg_ctl" ]; then
+    candidate="$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+    if [ -x "$candidate/initdb" ] && [ -x "$candidate/pg_ctl" ]; then
         printf '%s\n' "$candidate"
         return 0
     fi
@@ -142,8 +148,10 @@ free_port() {
     die "找不到空闲端口 / no free port found"
 }
 
+# Running means accepting connections, not merely a postmaster.pid naming a live process.
 is_running() {
-    [ -f "$DIR/data/PG_VERSION" ] && as_db "$BINDIR/pg_ctl" -D "$DIR/data" status >/dev/null 2>&1
+    [ -f "$DIR/data/PG_VERSION" ] && [ -f "$DIR/port" ] &&
+        as_db "$BINDIR/pg_isready" -q -h "$DIR/run" -p "$(cat "$DIR/port")" -t 5
 }
 
 write_settings() {
@@ -183,7 +191,7 @@ init_cluster() {
     superpw="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
     rolepw="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
     as_db mkdir -m 700 "$DIR/run"
-    printf '%s\n' "$superpw" | as_db sh -c 'umask 077 && cat > "$1"' sh "$DIR/superuser.pw"
+    printf '%s\n' "$superpw" | write_private "$DIR/superuser.pw"
     say "initdb $DIR/data"
     as_db "$BINDIR/initdb" -D "$DIR/data" -U postgres -E UTF8 --no-locale \
         --auth-local=trust --auth-host=scram-sha-256 --pwfile="$DIR/superuser.pw" >/dev/null
@@ -195,7 +203,7 @@ init_cluster() {
 CREATE ROLE $DB_ROLE LOGIN PASSWORD '$rolepw';
 CREATE DATABASE $DB_NAME OWNER $DB_ROLE;
 EOF
-    printf '%s\n' "$rolepw" | as_db sh -c 'umask 077 && cat > "$1"' sh "$DIR/role.pw"
+    printf '%s\n' "$rolepw" | write_private "$DIR/role.pw"
 }
 
 print_url() {
@@ -229,6 +237,8 @@ cmd_start() {
             return 0
         else
             say "重新启动 restarting the existing cluster ($DIR)"
+            # A server that is hung, or still dying, is stopped first.
+            as_db "$BINDIR/pg_ctl" -D "$DIR/data" -m immediate -w -t 10 stop >/dev/null 2>&1 || true
             start_server
             print_url
             return 0

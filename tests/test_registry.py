@@ -394,7 +394,7 @@ def test_sqlite_file_is_private(tmp_path: Path) -> None:
         with opened._engine.connect() as conn:  # the journal mode, as the file has it
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert _mode(database) == 0o600
-        assert _mode(folder) == 0o700
+        assert _mode(folder) == _mode(folder.parent) == 0o700
         wal = database.with_name(database.name + "-wal")
         if wal.exists():
             assert _mode(wal) == 0o600
@@ -449,6 +449,13 @@ def test_default_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 def test_bad_urls(tmp_path: Path, bad: str, expected: str) -> None:
     with pytest.raises(RegistryError, match=expected):
         Registry(bad.format(tmp=tmp_path))
+
+
+def test_a_registry_from_a_newer_annexkit_is_refused(url: str) -> None:
+    with Registry(url) as opened, opened._engine.begin() as conn:
+        conn.execute(sa.text("UPDATE registry_meta SET value = '99'"))
+    with pytest.raises(RegistryError, match="newer annexkit"):
+        Registry(url)
 
 
 def test_a_plain_path_is_a_sqlite_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
