@@ -177,16 +177,19 @@ def _append_text(state: _State, array: ArrayLabels, text: str, where: Location) 
     items[-1] = normalize(array.items, text)
 
 
-def _pairs(text: str, where: Location, state: _State, prose: bool = False) -> bool:
-    """Label：value pairs in a text; True when there were any."""
+def _pairs(
+    text: str, where: Location, state: _State, prose: bool = False, inked: bool = False
+) -> bool:
+    """Label：value pairs in a text; True when there were any. ``inked``: the cell holding
+    the text carries a signature or stamp, which signs its signature labels."""
     found = False
     for key, value in inline_pairs(state.out.annex, text, prose):
         found = True
-        _assign(key, value, where, state)
+        _assign(key, value, where, state, inked)
     return found
 
 
-def _assign(key: str, value: str, where: Location, state: _State) -> None:
+def _assign(key: str, value: str, where: Location, state: _State, inked: bool = False) -> None:
     labels = state.labels
     if key in labels.sections:
         state.section = labels.sections[key]
@@ -205,7 +208,8 @@ def _assign(key: str, value: str, where: Location, state: _State) -> None:
     if key in labels.scalars:
         scalar = _choose(labels.scalars[key], state)
         if resolve(scalar.node).get("type") == "boolean":
-            state.out.put(scalar.path, is_signed(value), where, value)  # a blank block: False
+            signed = is_signed(value) or inked  # a blank block: False
+            state.out.put(scalar.path, signed, where, value)
         else:
             state.out.put(scalar.path, normalize(scalar.node, value), where, value)
 
@@ -344,8 +348,8 @@ def _item(cells: list[Cell], header: _Header, table: Table, state: _State) -> No
         node = resolve(array.items["properties"][name])
         text = cell.text.strip() if cell else ""
         value = normalize(node, text)
-        if value is None and node.get("type") == "boolean":
-            value = False  # an empty signature box is an unsigned one
+        if node.get("type") == "boolean":
+            value = bool(value) or _inked(cell)  # an empty signature box is an unsigned one
         where = table.location(cell) if cell else Location(table=table.index)
         state.out.sources[(*array.path, index, name)] = where  # blank cells too: findings
         if value is not None:
@@ -368,6 +372,15 @@ def _item(cells: list[Cell], header: _Header, table: Table, state: _State) -> No
         state.out.sources.setdefault((*array.path, index), table.location(cells[0]))
 
 
+INK_SIGNED = 0.01
+"""Share of a cell covered by handwriting or a stamp (beyond its printed text) from which it
+counts as signed; readers set ``Cell.ink`` where they can see ink (PDF drawings, scans)."""
+
+
+def _inked(cell: Cell | None) -> bool:
+    return cell is not None and cell.ink is not None and cell.ink >= INK_SIGNED
+
+
 def _grid_row(
     cells: list[Cell], keys: list[str], table: Table, rows: list[list[Cell]], state: _State
 ) -> None:
@@ -383,9 +396,9 @@ def _grid_row(
             value_cell = _value_cell(cells, index, rows, known)
             text = value_cell.text.strip() if value_cell else ""
             where = table.location(value_cell or cell)
-            _assign(key, text, where, state)
+            _assign(key, text, where, state, inked=_inked(value_cell))
         elif not any(k == key for k in keys[:index]):  # a merged cell repeats its text
-            _pairs(cell.text, table.location(cell), state)
+            _pairs(cell.text, table.location(cell), state, inked=_inked(cell))
 
 
 def _value_cell(

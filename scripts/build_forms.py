@@ -710,12 +710,9 @@ def build_agreement(path: Path) -> None:
     items(
         [
             ["每人培训费：", blank("{{ fee.per_person|money }}"), "元"],
-            [
-                "培训费总额：",
-                blank("{{ fee.total|money }}"),
-                "元，人民币（大写）：",
-                blank("{{ fee.total_in_words or (fee.total|rmb_upper) }}"),
-            ],
+            ["培训费总额：", blank("{{ fee.total|money }}"), "元"],
+            # on a line of its own: long capitals would otherwise wrap mid-amount
+            ["人民币（大写）：", blank("{{ fee.total_in_words or (fee.total|rmb_upper) }}")],
             ["支付方式：", blank("{{ fee.payment_terms }}")],
             "上述费用包含教学、教材资料、场地设备、考核评价等培训所需的全部费用。",
         ]
