@@ -31,13 +31,16 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import random
 import re
+import sqlite3
 import stat
+import time
 import unicodedata
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -400,7 +403,7 @@ def _sqlite_file(url: URL) -> Path | None:
     return Path(database).expanduser().absolute()
 
 
-def _prepare_sqlite_file(path: Path) -> None:
+def _prepare_sqlite_file(path: Path, timeout: float) -> None:
     """Create the registry file owner-only (0600), and its folders (0700) when missing. An
     existing file readable by others is made 0600 with a warning; one we do not own only
     gets the warning."""
@@ -422,6 +425,10 @@ def _prepare_sqlite_file(path: Path) -> None:
         os.chmod(path, 0o600)
     except FileExistsError:
         pass
+    else:
+        # A new registry starts in WAL mode, before any other process writes to it.
+        with closing(sqlite3.connect(path, timeout=timeout)) as connection:
+            _use_wal(connection, timeout)
     for file in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
         _tighten(file)
 
@@ -519,11 +526,12 @@ class Registry:
             path = _sqlite_file(url)
             if path is not None:
                 try:
-                    _prepare_sqlite_file(path)
-                except OSError as exc:
+                    _prepare_sqlite_file(path, timeout)
+                except (OSError, sqlite3.Error) as exc:
+                    reason = exc.strerror if isinstance(exc, OSError) else None
                     raise RegistryError(
                         f"无法创建登记库文件 {path} / cannot create the registry file {path}: "
-                        f"{exc.strerror or exc}"
+                        f"{reason or exc}"
                     ) from None
         elif "connect_timeout" not in url.query:
             connect_args["connect_timeout"] = max(1, round(timeout))
@@ -769,20 +777,43 @@ def _configure_sqlite(engine: Engine, timeout: float, *, in_memory: bool) -> Non
     def connect(dbapi_connection: Any, _record: Any) -> None:
         # Transactions are begun by us (below), not by the sqlite3 module.
         dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            if not in_memory:
-                mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
-                if str(mode).lower() != "wal":
-                    cursor.execute("PRAGMA journal_mode = WAL")
-        finally:
-            cursor.close()
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        if not in_memory:
+            _use_wal(dbapi_connection, timeout)
 
     @event.listens_for(engine, "begin")
     def begin(conn: Connection) -> None:
         write = conn.get_execution_options().get("annexkit_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _use_wal(connection: sqlite3.Connection, timeout: float) -> None:
+    """Put the database in WAL mode (a setting kept in the file) unless it is already.
+
+    Changing the journal mode needs the file to itself. When another process is committing
+    its first transaction on a brand-new file (still in rollback-journal mode), SQLite
+    answers SQLITE_BUSY at once instead of waiting (the two would deadlock), so the change
+    is retried until ``timeout``."""
+    deadline = time.monotonic() + timeout
+    delay = 0.002
+    while True:
+        try:
+            mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                connection.execute("PRAGMA journal_mode = WAL").fetchone()
+            return
+        except sqlite3.OperationalError as exc:
+            if not _sqlite_busy(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(delay * (1 + random.random()))
+        delay = min(delay * 2, 0.1)
+
+
+def _sqlite_busy(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED and their extended codes
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 def _reason(exc: SQLAlchemyError) -> str:

@@ -15,7 +15,9 @@ from annexkit.workdays import default_calendar
 
 
 class GrantRegistry(Protocol):
-    def findings(self, result: PackageResult, *, per_year: int) -> list[Finding]: ...
+    def findings(
+        self, result: PackageResult, *, per_year: int | None, same_occupation_level_once: bool
+    ) -> list[Finding]: ...
 
 
 def policy_of(profile: Profile) -> Policy:
@@ -44,8 +46,12 @@ def check_package(
     result.findings += package_findings(result, policy_of(profile), default_calendar(), claim_date)
     result.findings += _estimate(result, profile)
     if registry is not None:
-        per_year = profile.thresholds.subsidies_per_year
-        result.findings += registry.findings(result, per_year=per_year if per_year else 10**6)
+        limits = profile.thresholds
+        result.findings += registry.findings(
+            result,
+            per_year=limits.subsidies_per_year,
+            same_occupation_level_once=limits.same_occupation_level_once is not False,
+        )
 
 
 def _estimate(result: PackageResult, profile: Profile) -> list[Finding]:
