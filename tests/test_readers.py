@@ -661,7 +661,8 @@ MALFORMED: dict[str, tuple[Callable[[Path], Path], str]] = {
         ),
         "encrypted",
     ),
-    "image": (lambda d: write(d, "photo.pdf", b"\xff\xd8\xff\xe0" + bytes(100)), "unknown-format"),
+    # a JPEG header with nothing behind it: images are read (OCR), this one cannot be decoded
+    "image": (lambda d: write(d, "photo.pdf", b"\xff\xd8\xff\xe0" + bytes(100)), "corrupt"),
 }
 
 

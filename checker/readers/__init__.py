@@ -14,6 +14,7 @@ from ..layout import LayoutDocument
 from .docx import read_docx
 from .errors import UnreadableDocument
 from .pdf import read_pdf, subset
+from .scan import read_images
 from .sniff import MAX_BYTES, sniff
 from .xlsx import read_xlsx
 
@@ -23,7 +24,7 @@ TIMEOUT = 120.0
 """Seconds a PDF may take, checked between pages. DOCX and XLSX parsing is bounded by the
 size limits instead; a hard limit on a stuck parser needs a process boundary (the caller's)."""
 
-_NAMES = {"pdf": "PDF", "docx": "Word (DOCX)", "xlsx": "Excel (XLSX)"}
+_NAMES = {"pdf": "PDF", "docx": "Word (DOCX)", "xlsx": "Excel (XLSX)", "image": "image"}
 
 
 def read(
@@ -42,6 +43,9 @@ def read(
         if kind == "pdf":
             deadline = None if timeout is None else time.monotonic() + timeout
             return [read_pdf(path, display_name, deadline)]
+        if kind == "image":
+            deadline = None if timeout is None else time.monotonic() + timeout
+            return [read_images(path, display_name, deadline)]
         if kind == "docx":
             return [read_docx(path, display_name)]
         return [read_xlsx(path, display_name)]

@@ -2,7 +2,8 @@
 
 Each page is read by PDFium (:mod:`.pdf_content`) and laid out on its own
 (:mod:`.pdf_page`); then a table continued on the next page is joined into one
-(:mod:`.stitch`). Pages with no usable text layer are listed in ``unreliable_pages`` for OCR.
+(:mod:`.stitch`). Pages with no usable text layer are rendered and read by OCR
+(:mod:`.scan`); ``unreliable_pages`` lists only pages OCR could not read either.
 Every block carries its page, so a file holding several annexes can be cut by pages
 (:func:`subset`).
 """
@@ -18,13 +19,16 @@ from ..layout import Block, Extraction, LayoutDocument, Paragraph, Table
 from .errors import UnreadableDocument
 from .pdf_content import ERR_PASSWORD, ERR_SECURITY, PdfiumError, open_pdf, read_page
 from .pdf_page import PageLayout, layout_page
+from .scan import EDGE_TOLERANCE, ScannedPage, scan_pdf_page
+from .scan import confidence as ocr_confidence
 from .stitch import column_edges, renumber, same_edges, stitch
 
 
 def read_pdf(
-    path: Path, display_name: str | None = None, deadline: float | None = None
+    path: Path, display_name: str | None = None, deadline: float | None = None, *, ocr: bool = True
 ) -> LayoutDocument:
-    """``deadline`` is a ``time.monotonic()`` value; reading stops between pages after it."""
+    """``deadline`` is a ``time.monotonic()`` value; reading stops between pages after it.
+    ``ocr``: read pages without a usable text layer by OCR (engine ``ocr``)."""
     _require_end_marker(path)
     pdf = _open(path)
     try:
@@ -32,6 +36,7 @@ def read_pdf(
         if count <= 0:
             raise UnreadableDocument("PDF 没有页面", "the PDF has no pages", "corrupt")
         pages: list[PageLayout] = []
+        scans: list[ScannedPage] = []
         for index in range(count):
             if deadline is not None and time.monotonic() > deadline:
                 raise UnreadableDocument(
@@ -39,7 +44,12 @@ def read_pdf(
                     f"reading timed out ({index} of {count} pages read)",
                     "timeout",
                 )
-            pages.append(layout_page(read_page(pdf, index)))
+            page = layout_page(read_page(pdf, index))
+            if page.unreliable and ocr:
+                scanned = scan_pdf_page(pdf, index)
+                scans.append(scanned)
+                page = scanned.layout
+            pages.append(page)
     except PdfiumError as exc:
         raise UnreadableDocument(
             "PDF 页面内容损坏，无法读取", f"a PDF page is corrupt: {exc}", "corrupt"
@@ -49,12 +59,20 @@ def read_pdf(
     blocks: list[Block] = [b for page in pages for b in page.blocks]
     furniture = {id(p) for page in pages for p in page.furniture}
     unreliable = [page.number for page in pages if page.unreliable]
+    ocr_pages = {scan.layout.number for scan in scans}
+    if scans:
+        # Text-layer pages count as certain; OCR pages by their character-weighted score.
+        read_by_ocr = [scan for scan in scans if not scan.layout.unreliable]
+        score = (count - len(scans)) + ocr_confidence(read_by_ocr) * len(read_by_ocr)
+        extraction = Extraction("ocr", round(score / count, 3))
+    else:
+        extraction = Extraction("pdf-text", round(1 - len(unreliable) / count, 3))
     return LayoutDocument(
         path=display_name or str(path),
         format="pdf",
-        blocks=stitch(blocks, lambda a, b, between: _continues(a, b, between, furniture)),
+        blocks=stitch(blocks, lambda a, b, gap: _continues(a, b, gap, furniture, ocr_pages)),
         pages=count,
-        extraction=Extraction("pdf-text", round(1 - len(unreliable) / count, 3)),
+        extraction=extraction,
         unreliable_pages=unreliable,
     )
 
@@ -121,11 +139,19 @@ def _open(path: Path) -> Any:
         ) from exc
 
 
-def _continues(table: Table, part: Table, between: list[Paragraph], furniture: set[int]) -> bool:
+def _continues(
+    table: Table,
+    part: Table,
+    between: list[Paragraph],
+    furniture: set[int],
+    scanned: frozenset[int] | set[int] = frozenset(),
+) -> bool:
     """A table continues on the next page when only page numbers lie between and the next
-    page's first table has the same columns (its repeated header is dropped when joining)."""
+    page's first table has the same columns (its repeated header is dropped when joining).
+    Edges on scanned pages are matched less tightly."""
     last_page = max((c.page or 0) for c in table.cells)
     if part.page != last_page + 1 or any(id(p) not in furniture for p in between):
         return False
     tail = [c for c in table.cells if c.page == last_page]
-    return same_edges(column_edges(tail), column_edges(part.cells))
+    tolerance = EDGE_TOLERANCE if {last_page, part.page} & scanned else 2.0
+    return same_edges(column_edges(tail, tolerance), column_edges(part.cells, tolerance), tolerance)

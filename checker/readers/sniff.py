@@ -20,6 +20,8 @@ compress that well), so the ratio test applies only above it."""
 MAX_MEMBERS = 10_000
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OCR_IMAGES = (b"\xff\xd8\xff", b"\x89PNG", b"II*\x00", b"MM\x00*")
+"""Image formats read by OCR (:mod:`.images`); the others in ``_IMAGES`` are refused."""
 _IMAGES = {
     b"\xff\xd8\xff": "JPEG",
     b"\x89PNG": "PNG",
@@ -31,7 +33,8 @@ _IMAGES = {
 
 
 def sniff(path: Path, max_bytes: int = MAX_BYTES) -> str:
-    """``pdf``, ``docx`` or ``xlsx``; raises :class:`UnreadableDocument` for anything else."""
+    """``pdf``, ``docx``, ``xlsx`` or ``image`` (JPEG, PNG, TIFF: read by OCR); raises
+    :class:`UnreadableDocument` for anything else."""
     try:
         size = path.stat().st_size
         if not path.is_file():
@@ -56,6 +59,8 @@ def sniff(path: Path, max_bytes: int = MAX_BYTES) -> str:
         return "pdf"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _office_zip(path)
+    if head.startswith(_OCR_IMAGES):
+        return "image"
     raise _unknown(path, head)
 
 
@@ -126,8 +131,8 @@ def _unknown(path: Path, head: bytes) -> UnreadableDocument:
     for magic, kind in _IMAGES.items():
         if head.startswith(magic):
             return UnreadableDocument(
-                f"图片文件（{kind}）暂不支持，请提交 PDF",
-                f"image files ({kind}) are not supported yet: submit a PDF",
+                f"图片格式（{kind}）不支持，请提交 PDF、JPEG、PNG 或 TIFF",
+                f"{kind} images are not supported: submit a PDF, JPEG, PNG or TIFF",
                 "unknown-format",
             )
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()

@@ -1,0 +1,266 @@
+"""Tables on a page image: ruling lines → cell grid (merged cells included) → text placed.
+
+Ruling lines are found by an adaptive threshold and a morphological opening with long thin
+kernels; line segments close in position are one grid line. Two neighbouring grid cells with
+no line segment between them are one merged cell. OCR text boxes go into the cell under their
+centre; the rest are lines of free text. Geometry only: nothing here knows what text means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from .ocr import Box, Image, TextBox
+
+Mask = npt.NDArray[np.uint8]
+
+LINE_PRESENT = 0.85
+"""A boundary between two grid cells is drawn when ink runs unbroken along this share of
+its middle part (the ends, where lines cross, are left out)."""
+END_MARGIN = 0.15
+
+
+@dataclass
+class GridCell:
+    row: int
+    column: int
+    rowspan: int
+    colspan: int
+    box: Box
+    texts: list[TextBox] = field(default_factory=list)
+
+
+@dataclass
+class Grid:
+    xs: list[int]
+    ys: list[int]
+    cells: list[GridCell]
+
+    @property
+    def box(self) -> Box:
+        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
+
+
+def binarize(grey: Image) -> Mask:
+    """Ink white on black; adaptive, so grey paper and uneven scans work."""
+    blurred = cv2.GaussianBlur(grey, (3, 3), 0)
+    return np.asarray(
+        cv2.adaptiveThreshold(
+            blurred, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 12
+        ),
+        dtype=np.uint8,
+    )
+
+
+def find_grids(grey: Image) -> list[Grid]:
+    """The ruled tables on a greyscale page, top to bottom."""
+    height, width = grey.shape[:2]
+    binary = binarize(grey)
+    h_len = max(20, width // 40)
+    v_len = max(15, height // 70)
+    horizontal = cv2.morphologyEx(
+        binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (h_len, 1))
+    )
+    vertical = cv2.morphologyEx(
+        binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, v_len))
+    )
+    tolerance = max(5, round(min(height, width) / 250))
+    joined = cv2.dilate(
+        cv2.bitwise_or(horizontal, vertical),
+        cv2.getStructuringElement(cv2.MORPH_RECT, (tolerance, tolerance)),
+    )
+    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    h_segments = _segments(np.asarray(horizontal, dtype=np.uint8), horizontal=True)
+    v_segments = _segments(np.asarray(vertical, dtype=np.uint8), horizontal=False)
+    grids: list[Grid] = []
+    for label in range(1, count):
+        x, y, w, h = (int(v) for v in stats[label, :4])
+        if w < width // 5 or h < 3 * tolerance:
+            continue
+        region = (x - tolerance, y - tolerance, x + w + tolerance, y + h + tolerance)
+        ys = _cluster([s for s in h_segments if _inside(s, region, horizontal=True)], tolerance)
+        # A ruling line runs from one row line to another; a stroke of a large character
+        # that survived the opening does not.
+        uprights = [
+            s
+            for s in v_segments
+            if _inside(s, region, horizontal=False)
+            and _near(s[1], ys, 2 * tolerance)
+            and _near(s[2], ys, 2 * tolerance)
+        ]
+        xs = _cluster(uprights, tolerance)
+        if len(ys) < 2 or len(xs) < 2:
+            continue
+        grids.append(_grid(xs, ys, binary, tolerance))
+    grids.sort(key=lambda g: g.ys[0])
+    return grids
+
+
+Segment = tuple[float, float, float, float]
+"""(position across the line, start, end, length) of one line segment."""
+
+
+def _segments(mask: Mask, *, horizontal: bool) -> list[Segment]:
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out: list[Segment] = []
+    for label in range(1, count):
+        x, y, w, h = (float(v) for v in stats[label, :4])
+        if horizontal:
+            out.append((y + h / 2, x, x + w, w))
+        else:
+            out.append((x + w / 2, y, y + h, h))
+    return out
+
+
+def _inside(segment: Segment, region: Box, *, horizontal: bool) -> bool:
+    x0, y0, x1, y1 = region
+    if not horizontal:
+        x0, y0, x1, y1 = y0, x0, y1, x1
+    return x0 <= segment[1] and segment[2] <= x1 and y0 <= segment[0] <= y1
+
+
+def _near(value: float, positions: list[int], tolerance: int) -> bool:
+    return any(abs(value - p) <= tolerance for p in positions)
+
+
+def _cluster(segments: list[Segment], tolerance: int) -> list[int]:
+    """Line positions: segments within ``tolerance`` of each other, weighted by length."""
+    out: list[int] = []
+    group: list[Segment] = []
+
+    def flush() -> None:
+        total = sum(s[3] for s in group)
+        out.append(round(sum(s[0] * s[3] for s in group) / total))
+
+    for segment in sorted(segments):
+        if group and segment[0] - group[-1][0] > tolerance:
+            flush()
+            group = []
+        group.append(segment)
+    if group:
+        flush()
+    return out
+
+
+def _grid(xs: list[int], ys: list[int], binary: Mask, tolerance: int) -> Grid:
+    rows, columns = len(ys) - 1, len(xs) - 1
+    parent = list(range(rows * columns))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(a: int, b: int) -> None:
+        parent[find(a)] = find(b)
+
+    band = max(2, tolerance // 2)
+    for r in range(rows):
+        for c in range(columns):
+            here = r * columns + c
+            if c + 1 < columns and not _drawn(binary, xs[c + 1], ys[r], ys[r + 1], band, False):
+                union(here, here + 1)
+            if r + 1 < rows and not _drawn(binary, ys[r + 1], xs[c], xs[c + 1], band, True):
+                union(here, here + columns)
+    # A merged cell is a rectangle: fill each group's bounding box until nothing changes.
+    while True:
+        spans = _spans(rows, columns, find)
+        changed = False
+        for r0, c0, r1, c1 in spans.values():
+            first = r0 * columns + c0
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    if find(r * columns + c) != find(first):
+                        union(r * columns + c, first)
+                        changed = True
+        if not changed:
+            break
+    cells = [
+        GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
+        for r0, c0, r1, c1 in spans.values()
+    ]
+    cells.sort(key=lambda cell: (cell.row, cell.column))
+    return Grid(xs, ys, cells)
+
+
+def _spans(rows: int, columns: int, find: object) -> dict[int, tuple[int, int, int, int]]:
+    assert callable(find)
+    spans: dict[int, tuple[int, int, int, int]] = {}
+    for r in range(rows):
+        for c in range(columns):
+            root = int(find(r * columns + c))
+            r0, c0, r1, c1 = spans.get(root, (r, c, r, c))
+            spans[root] = (min(r0, r), min(c0, c), max(r1, r), max(c1, c))
+    return spans
+
+
+def _drawn(binary: Mask, at: int, start: int, end: int, band: int, horizontal: bool) -> bool:
+    """Is there a ruling line at ``at`` between ``start`` and ``end`` (its middle part)?"""
+    margin = round((end - start) * END_MARGIN)
+    lo, hi = start + margin, end - margin
+    if hi <= lo:
+        return True
+    if horizontal:
+        strip = binary[max(at - band, 0) : at + band + 1, lo:hi]
+        inked = np.asarray(strip.any(axis=0), dtype=np.bool_)
+    else:
+        strip = binary[lo:hi, max(at - band, 0) : at + band + 1]
+        inked = np.asarray(strip.any(axis=1), dtype=np.bool_)
+    return _longest_run(inked) >= LINE_PRESENT * (hi - lo)
+
+
+def _longest_run(flags: npt.NDArray[np.bool_]) -> int:
+    best = current = 0
+    for flag in flags.tolist():
+        current = current + 1 if flag else 0
+        best = max(best, current)
+    return best
+
+
+def place(grids: list[Grid], boxes: list[TextBox]) -> list[TextBox]:
+    """Put each text box into the cell under its centre; returns the boxes in no table."""
+    free: list[TextBox] = []
+    for box in boxes:
+        cell = _cell_at(grids, box.cx, box.cy)
+        if cell is None:
+            free.append(box)
+        else:
+            cell.texts.append(box)
+    return free
+
+
+def _cell_at(grids: list[Grid], x: float, y: float) -> GridCell | None:
+    for grid in grids:
+        x0, y0, x1, y1 = grid.box
+        if not (x0 <= x <= x1 and y0 <= y <= y1):
+            continue
+        for cell in grid.cells:
+            cx0, cy0, cx1, cy1 = cell.box
+            if cx0 <= x <= cx1 and cy0 <= y <= cy1:
+                return cell
+    return None
+
+
+def lines_of(boxes: list[TextBox]) -> list[list[TextBox]]:
+    """Boxes grouped into lines (vertical centres within half a line height), top to bottom,
+    each line left to right."""
+    lines: list[list[TextBox]] = []
+    for box in sorted(boxes, key=lambda b: b.cy):
+        if lines:
+            last = lines[-1]
+            centre = sum(b.cy for b in last) / len(last)
+            size = max(b.height for b in last)
+            if abs(box.cy - centre) <= 0.5 * max(size, box.height):
+                last.append(box)
+                continue
+        lines.append([box])
+    return [sorted(line, key=lambda b: b.box[0]) for line in lines]
+
+
+def line_text(line: list[TextBox]) -> str:
+    return " ".join(b.text.strip() for b in line)
