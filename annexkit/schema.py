@@ -8,7 +8,6 @@ which a blank form to be printed leaves out.
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -64,12 +63,29 @@ def registry() -> Registry:
     return Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in schemas)
 
 
+@cache
+def _ref_target(ref: str) -> JSON:
+    return registry().resolver().lookup(ref).contents
+
+
+def inlined(node: JSON) -> JSON:
+    """A copy of a schema with every ``$ref`` replaced by its target: the same validation,
+    without a registry lookup per value (checking thousands of documents spends its time
+    there otherwise)."""
+    if isinstance(node, list):
+        return [inlined(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        return inlined(resolve(node))
+    return {k: inlined(v) for k, v in node.items()}
+
+
 def resolve(node: JSON) -> JSON:
     """A schema node with its ``$ref`` target's keywords merged in (the node's own win)."""
     if not isinstance(node, dict) or "$ref" not in node:
         return node
-    target = registry().resolver().lookup(node["$ref"]).contents
-    merged = dict(resolve(target))
+    merged = dict(resolve(_ref_target(node["$ref"])))
     merged.update({k: v for k, v in node.items() if k != "$ref"})
     return merged
 
@@ -165,10 +181,10 @@ def _strip_handwritten(node: JSON) -> JSON:
 
 @cache
 def _validator(annex: str, blank_form: bool) -> Draft202012Validator:
-    schema = load_schema(annex)
+    schema = inlined(load_schema(annex))
     if blank_form:
-        schema = _strip_handwritten(copy.deepcopy(schema))
-    return Draft202012Validator(schema, registry=registry(), format_checker=FORMAT_CHECKER)
+        schema = _strip_handwritten(schema)
+    return Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
 
 
 def validate(annex: str, record: JSON, *, blank_form: bool = False) -> list[Problem]:

@@ -14,7 +14,6 @@ from ..layout import LayoutDocument
 from .docx import read_docx
 from .errors import UnreadableDocument
 from .pdf import read_pdf, subset
-from .scan import read_images
 from .sniff import MAX_BYTES, sniff
 from .xlsx import read_xlsx
 
@@ -45,6 +44,8 @@ def read(
             return [read_pdf(path, display_name, deadline)]
         if kind == "image":
             deadline = None if timeout is None else time.monotonic() + timeout
+            from .scan import read_images  # the OCR stack loads only for scans
+
             return [read_images(path, display_name, deadline)]
         if kind == "docx":
             return [read_docx(path, display_name)]

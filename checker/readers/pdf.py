@@ -13,15 +13,16 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..layout import Block, Extraction, LayoutDocument, Paragraph, Table
 from .errors import UnreadableDocument
 from .pdf_content import ERR_PASSWORD, ERR_SECURITY, PdfiumError, open_pdf, read_page
 from .pdf_page import PageLayout, layout_page
-from .scan import EDGE_TOLERANCE, ScannedPage, scan_pdf_page
-from .scan import confidence as ocr_confidence
-from .stitch import column_edges, renumber, same_edges, stitch
+from .stitch import SCAN_EDGE_TOLERANCE, column_edges, renumber, same_edges, stitch
+
+if TYPE_CHECKING:
+    from .scan import ScannedPage
 
 
 def read_pdf(
@@ -46,6 +47,8 @@ def read_pdf(
                 )
             page = layout_page(read_page(pdf, index))
             if page.unreliable and ocr:
+                from .scan import scan_pdf_page  # the OCR stack loads only for scans
+
                 scanned = scan_pdf_page(pdf, index)
                 scans.append(scanned)
                 page = scanned.layout
@@ -62,6 +65,8 @@ def read_pdf(
     ocr_pages = {scan.layout.number for scan in scans}
     if scans:
         # Text-layer pages count as certain; OCR pages by their character-weighted score.
+        from .scan import confidence as ocr_confidence
+
         read_by_ocr = [scan for scan in scans if not scan.layout.unreliable]
         score = (count - len(scans)) + ocr_confidence(read_by_ocr) * len(read_by_ocr)
         extraction = Extraction("ocr", round(score / count, 3))
@@ -153,5 +158,5 @@ def _continues(
     if part.page != last_page + 1 or any(id(p) not in furniture for p in between):
         return False
     tail = [c for c in table.cells if c.page == last_page]
-    tolerance = EDGE_TOLERANCE if {last_page, part.page} & scanned else 2.0
+    tolerance = SCAN_EDGE_TOLERANCE if {last_page, part.page} & scanned else 2.0
     return same_edges(column_edges(tail, tolerance), column_edges(part.cells, tolerance), tolerance)

@@ -27,11 +27,9 @@ from .images import image_kind, read_image_pages
 from .ink import cell_ink
 from .ocr import DPI, Image, TextBox, ocr_page, upright
 from .pdf_page import _PAGE_NUMBER, MARGIN, PageLayout
-from .stitch import column_edges, same_edges, stitch
+from .stitch import SCAN_EDGE_TOLERANCE, column_edges, same_edges, stitch
 
-EDGE_TOLERANCE = 6.0
-"""Points: column edges of a table continued on a scanned page match this closely (scan
-position and deskewing shift them by a few pixels)."""
+EDGE_TOLERANCE = SCAN_EDGE_TOLERANCE
 A4_SHORT_SIDE = 595.0
 
 

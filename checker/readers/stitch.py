@@ -17,6 +17,10 @@ Joinable = Callable[[Table, Table, list[Paragraph]], bool]
 
 MAX_HEADER_ROWS = 3
 
+SCAN_EDGE_TOLERANCE = 6.0
+"""Points: column edges of a table continued on a scanned page match this closely (scan
+position and deskewing shift them by a few pixels)."""
+
 
 def stitch(blocks: list[Block], joinable: Joinable) -> list[Block]:
     """Blocks with continued tables joined, tables and paragraphs renumbered 1, 2, …
