@@ -55,7 +55,7 @@ def parse_date_range(text: str) -> tuple[str | None, str | None]:
 
 def parse_number(text: str) -> Decimal | None:
     """``1,200.00元``, ``¥1200``, ``20人``, ``3学时`` → a number; None for other text."""
-    cleaned = re.sub(r"[,，\s¥￥。;；]|元|人民币|人|学时|课时|小时|周岁|岁|分$", "", nfkc(text))
+    cleaned = re.sub(r"[,，\s_¥￥。;；]|元|人民币|人|学时|课时|小时|周岁|岁|分$", "", nfkc(text))
     if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
         return None
     try:

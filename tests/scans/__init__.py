@@ -1,0 +1,1 @@
+"""Scanned annexes: generated forms "printed", signed, stamped and scanned (see :mod:`.build`)."""
