@@ -12,7 +12,7 @@ from typing import IO, Any
 
 import click
 
-from annexkit import ANNEXES, __version__
+from annexkit import ANNEXES, __version__, cli_options
 from annexkit.formats import mask_id, mask_phone
 from annexkit.generator.data import DataFileError, InvalidDataError, load_mapping
 from annexkit.generator.output import OutputExistsError, write_documents
@@ -249,19 +249,8 @@ def _codes(values: tuple[str, ...]) -> set[str] | None:
 @_reveal
 @click.option("--select", multiple=True, help="Report only these codes or prefixes (a,b).")
 @click.option("--ignore", multiple=True, help="Do not report these codes or prefixes (a,b).")
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Processes checking documents (default: the number of cores).",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=120.0,
-    show_default=True,
-    help="Seconds one document may take before it is reported unreadable.",
-)
+@cli_options.workers
+@cli_options.timeout
 @click.option(
     "--max-size",
     "max_mb",

@@ -18,6 +18,7 @@ from typing import IO, Any
 
 import click
 
+from annexkit import cli_options
 from annexkit.checker.findings import Finding
 from annexkit.checker.report import mask_text
 from annexkit.checker.result import PackageResult
@@ -141,19 +142,8 @@ def _has_ledger(result: PackageResult) -> bool:
     "duplicate-subsidy / subsidy-limit-exceeded for it (the subsidy was granted anyway).",
 )
 @_reveal
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Processes checking documents (default: the number of cores).",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=120.0,
-    show_default=True,
-    help="Seconds one document may take before it is reported unreadable.",
-)
+@cli_options.workers
+@cli_options.timeout
 def add(
     paths: tuple[Path, ...],
     db: str | None,

@@ -56,6 +56,7 @@ from annexkit.checker.findings import Finding
 from annexkit.checker.normalize import parse_date
 from annexkit.checker.result import PackageResult
 from annexkit.formats import mask_id, normalize_id_number, validate_id_number
+from annexkit.profiles import LEVEL_ORDER
 
 __all__ = [
     "LEVELS",
@@ -79,16 +80,7 @@ server to answer a connection attempt."""
 FILE_NAME = "registry.sqlite"
 PASS_MARK = 60
 
-LEVELS: tuple[str, ...] = (
-    "学徒工",
-    "初级工",
-    "中级工",
-    "高级工",
-    "技师",
-    "高级技师",
-    "特级技师",
-    "首席技师",
-)
+LEVELS: tuple[str, ...] = LEVEL_ORDER
 """Skill levels from lowest to highest (domain notes, 职业技能等级)."""
 UNRANKED_LEVELS: tuple[str, ...] = ("专项职业能力", "培训合格")
 """Tracks that carry no level: they block only themselves."""
