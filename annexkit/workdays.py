@@ -82,11 +82,9 @@ def provisional_note(missing_years: Iterable[int]) -> str:
 # ------------------------------------------------------------------------------ results
 
 
-@dataclass(frozen=True)
-class CalendarResult:
-    """A date computed with the calendar; provisional when a year it needed had no data."""
+class _MaybeProvisional:
+    """A calendar answer that is provisional when a year it needed had no data."""
 
-    date: dt.date
     missing_years: frozenset[int]
 
     @property
@@ -97,6 +95,14 @@ class CalendarResult:
     def note(self) -> str | None:
         """The bilingual provisional note, or None for an official result."""
         return provisional_note(self.missing_years) if self.missing_years else None
+
+
+@dataclass(frozen=True)
+class CalendarResult(_MaybeProvisional):
+    """A date computed with the calendar."""
+
+    date: dt.date
+    missing_years: frozenset[int]
 
 
 @dataclass(frozen=True)
@@ -112,19 +118,11 @@ class PeriodEnd(CalendarResult):
 
 
 @dataclass(frozen=True)
-class WorkdayCount:
-    """A number of working days; provisional when a year it needed had no data."""
+class WorkdayCount(_MaybeProvisional):
+    """A number of working days."""
 
     count: int
     missing_years: frozenset[int]
-
-    @property
-    def provisional(self) -> bool:
-        return bool(self.missing_years)
-
-    @property
-    def note(self) -> str | None:
-        return provisional_note(self.missing_years) if self.missing_years else None
 
 
 # ------------------------------------------------------------------------------ year files
