@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any, TypeGuard
 
@@ -187,6 +187,15 @@ def _count(
     return rule
 
 
+def _sum_of(values: Iterable[Any]) -> Decimal | None:
+    """The sum of figures, or None when one is missing or no number: a total cannot be
+    checked against rows that do not all state theirs (that is a finding of its own)."""
+    numbers = [_number(v) for v in values]
+    if any(n is None for n in numbers):
+        return None
+    return sum((n for n in numbers if n is not None), Decimal(0))
+
+
 def _signed(rows: list[Any]) -> int:
     return sum(1 for r in rows if isinstance(r, dict) and r.get("signed_in") is True)
 
@@ -197,11 +206,8 @@ def _total_hours(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding
     schedule = training.get("schedule")
     if stated is None or not isinstance(schedule, list):
         return
-    hours = [_number(e.get("hours")) for e in schedule if isinstance(e, dict)]
-    if any(h is None for h in hours):
-        return
-    total = sum(h for h in hours if h is not None)
-    if total != stated:
+    total = _sum_of(e.get("hours") for e in schedule if isinstance(e, dict))
+    if total is not None and total != stated:
         yield _finding(
             extracted,
             "count-mismatch",
@@ -221,11 +227,8 @@ def _budget(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding]:
     items = budget.get("items")
     if total is None or not isinstance(items, list):
         return
-    amounts = [_number(i.get("amount")) for i in items if isinstance(i, dict)]
-    if any(a is None for a in amounts):
-        return
-    summed = sum(a for a in amounts if a is not None)
-    if summed != total:
+    summed = _sum_of(i.get("amount") for i in items if isinstance(i, dict))
+    if summed is not None and summed != total:
         yield _finding(
             extracted,
             "amount-mismatch",
