@@ -60,8 +60,12 @@ samples: setup
 
 test: lint typecheck unit samples
 
+# Speed and accuracy figures (minutes; compare ratios within one run on a shared machine).
 bench: setup
 	$(BIN)/python benchmarks/bench_generate.py
+	$(BIN)/python benchmarks/bench_readers.py
+	$(BIN)/python benchmarks/bench_check.py
+	$(BIN)/python -m benchmarks.bench_ocr
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache build *.egg-info

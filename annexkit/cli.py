@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -21,6 +21,9 @@ from annexkit.generator.pdf import PdfConversionError
 from annexkit.generator.render import TemplateRenderError
 from annexkit.profiles import DEFAULT_PROFILE, Profile
 from annexkit.schema import UnknownAnnexError, load_schema, node_at
+
+if TYPE_CHECKING:
+    from annexkit.checker.result import PackageResult
 
 USAGE_EXIT = 2
 
@@ -280,6 +283,15 @@ def _codes(values: tuple[str, ...]) -> set[str] | None:
     "limit and the same-occupation-and-level rule.",
 )
 @click.option(
+    "--searchable",
+    "searchable_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write a searchable copy (the page images with the OCR text as an invisible layer) "
+    "of every scanned PDF or image into this folder; originals are never changed, existing "
+    "files never overwritten.",
+)
+@click.option(
     "--expect",
     is_flag=True,
     help="Compare each package's errors and warnings with the expected.yaml beside its "
@@ -298,6 +310,7 @@ def check(
     profile_name: str | None,
     claim_date: dt.datetime | None,
     registry_url: str | None,
+    searchable_dir: Path | None,
     expect: bool,
 ) -> None:
     """Check submitted annexes: files, package folders, .zip files, or folders of packages.
@@ -307,7 +320,7 @@ def check(
     phone numbers are masked unless --reveal is given. Exit status: 0 no errors, 1 errors
     found, 2 usage or internal failure.
     """
-    from annexkit.checker.batch import run_batch
+    from annexkit.checker.batch import SearchableCheck, default_check, run_batch
     from annexkit.checker.discover import DiscoveryError, discover
     from annexkit.checker.package_check import check_package
     from annexkit.checker.report import (
@@ -337,8 +350,16 @@ def check(
     registry = _open_registry(registry_url) if registry_url else None
     profiles: dict[str, Profile] = {}
     results = []
+    if searchable_dir is not None and searchable_dir.exists() and not searchable_dir.is_dir():
+        raise AnnexError(
+            f"{searchable_dir}：不是文件夹 / --searchable must name a folder, not a file"
+        )
     batch = run_batch(
-        packages, workers=workers, timeout=timeout, max_bytes=int(max_mb * 1024 * 1024)
+        packages,
+        workers=workers,
+        timeout=timeout,
+        max_bytes=int(max_mb * 1024 * 1024),
+        check=SearchableCheck(searchable_dir) if searchable_dir else default_check,
     )
     for source, result in zip(packages, batch, strict=True):
         if _is_package(source.path):
@@ -348,6 +369,8 @@ def check(
             day = claim_date.date() if claim_date else source.claim_date or dt.date.today()
             check_package(result, profiles[name], day, registry)
         results.append(result)
+    if searchable_dir is not None:
+        _report_copies(results, searchable_dir)
     if expect:
         from annexkit.checker.expect import compare_expected
 
@@ -361,6 +384,20 @@ def check(
     for fmt in to_stdout:
         click.echo(FORMATS[fmt](report).rstrip("\n"))
     sys.exit(exit_status(report))
+
+
+def _report_copies(results: list[PackageResult], folder: Path) -> None:
+    """On stderr: how many searchable copies were written, and why any scan got none."""
+    written = 0
+    for package in results:
+        for document in package.documents:
+            written += document.searchable is not None
+            if document.searchable_error:
+                click.echo(f"{package.path}/{document.path}：{document.searchable_error}", err=True)
+    click.echo(
+        f"已写入 {written} 份可检索副本 / {written} searchable copies written → {folder}",
+        err=True,
+    )
 
 
 def _is_package(path: str) -> bool:

@@ -63,6 +63,26 @@ def default_check(path: Path, display: str) -> list[DocumentResult]:
     return results
 
 
+@dataclass(frozen=True)
+class SearchableCheck:
+    """:func:`default_check` that also writes a searchable copy of each scanned file into
+    ``folder``, under the package's name (``annex check --searchable``). An instance pickles
+    to the workers."""
+
+    folder: Path
+    wants_package = True
+    """The worker passes the package's report path as a third argument."""
+
+    def __call__(self, path: Path, display: str, package: str = "") -> list[DocumentResult]:
+        # A lone file is its own package: its copy goes straight into the folder.
+        name = Path(package).name if package else ""
+        lone = name == Path(display).name
+        target = self.folder / name if name not in ("", ".", "..") and not lone else self.folder
+        module = importlib.import_module(_CHECKER_MODULE)
+        results: list[DocumentResult] = module.check_document(path, display, target)
+        return results
+
+
 # A worker that dies this many times in a row before it is ready means the checker cannot
 # start at all (an import error): that is an installation fault, not a document's.
 _MAX_FAILED_STARTS = 5
@@ -141,7 +161,7 @@ def _preload(check: Checker) -> list[str]:
     # This module too: the worker's entry point lives here, and importing it (with the
     # discovery and schema modules behind it) would otherwise be paid by every new worker.
     modules = [__name__]
-    if check is default_check:
+    if check is default_check or isinstance(check, SearchableCheck):
         modules.append(_CHECKER_MODULE)
     module = getattr(check, "__module__", None)
     if isinstance(module, str) and module != "__main__":
@@ -183,12 +203,15 @@ def _worker_main(conn: Connection, check: Checker, preload: list[str]) -> None:
             return  # the parent is gone
         if job is None:
             return
-        task_id, path, display = job
+        task_id, path, display, package = job
         started = time.perf_counter()
         fatal = False
         reply: tuple[Any, ...]
         try:
-            results = check(Path(path), display)
+            if getattr(check, "wants_package", False):
+                results = check(Path(path), display, package)  # type: ignore[call-arg]
+            else:
+                results = check(Path(path), display)
             if not isinstance(results, list) or not all(
                 isinstance(r, DocumentResult) for r in results
             ):
@@ -403,7 +426,7 @@ class _Batch:
                 break
             task = self.queue.popleft()
             try:
-                worker.conn.send((task.id, str(task.path), task.display))
+                worker.conn.send((task.id, str(task.path), task.display, task.package.source.path))
             except OSError:
                 # It died between jobs; the task was never started, so it goes back.
                 self.queue.appendleft(task)

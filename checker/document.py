@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from annexkit.checker.classify import classify, split_pages
+from annexkit.checker.confidence import confidence_findings, uncertain_values
 from annexkit.checker.extract import extract
 from annexkit.checker.findings import Finding
 from annexkit.checker.layout import LayoutDocument
@@ -18,10 +19,14 @@ from annexkit.schema import pointer
 LOW_CONFIDENCE = 0.8
 
 
-def check_document(path: Path, display: str) -> list[DocumentResult]:
+def check_document(
+    path: Path, display: str, searchable: Path | None = None
+) -> list[DocumentResult]:
     """Every annex found in the file at ``path`` (a PDF may hold several), each with its
     findings. ``display`` is the path shown in reports (relative to its package). A bad
-    document gives ``unreadable-document``; nothing is raised for what is in the file."""
+    document gives ``unreadable-document``; nothing is raised for what is in the file.
+    ``searchable``: a folder where a scanned file gets a searchable copy (the first result
+    says where it went, or why it did not)."""
     started = time.perf_counter()
     try:
         layouts = read(path, display)
@@ -39,10 +44,65 @@ def check_document(path: Path, display: str) -> list[DocumentResult]:
         for part in parts:
             name = display if len(parts) == 1 else f"{display}#pages={_pages(part)}"
             results.append(check_layout(part, name))
+    if searchable is not None and results:
+        results[0].searchable, results[0].searchable_error = searchable_copy(
+            path, display, layouts, searchable
+        )
     elapsed = time.perf_counter() - started
     for result in results:
         result.seconds = elapsed / len(results)
     return results
+
+
+def searchable_copy(
+    path: Path, display: str, layouts: list[LayoutDocument], folder: Path
+) -> tuple[str | None, str | None]:
+    """Write a searchable copy of the scanned file ``path`` into ``folder`` under a name no
+    other file has (``signin.searchable.pdf``, ``signin.searchable-2.pdf`` …): never over an
+    existing file. Returns (the copy's path, None), (None, why not) for a file that is not
+    wholly scanned or could not be copied, or (None, None) for a file with no scanned page."""
+    from annexkit.checker.searchable import write_searchable
+
+    scanned = [layout for layout in layouts if layout.text_runs]
+    if not scanned:
+        return None, None
+    layout = scanned[0]
+    if len(layout.text_runs) != (layout.pages or 0):
+        return None, (
+            "文件中有带文字层的页面，不生成可检索副本 / some pages have a text layer: no "
+            "searchable copy is written"
+        )
+    numbers = sorted(layout.text_runs)
+    pages = [layout.text_runs[number] for number in numbers]
+    turns = [layout.turns.get(number, 0) for number in numbers]
+    parts = [p for p in Path(display.split("#", 1)[0]).parts if p not in ("", "..", "/")]
+    base = folder.joinpath(*parts[:-1]) if parts else folder
+    stem = Path(parts[-1]).stem if parts else path.stem
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        target = _claim(base, stem)
+        try:
+            write_searchable(path, pages, target, force=True, turns=turns)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+    except Exception as exc:
+        return None, f"无法写入可检索副本 / could not write the searchable copy: {exc}"
+    return str(target), None
+
+
+def _claim(folder: Path, stem: str) -> Path:
+    """A new, empty file ``stem.searchable[-N].pdf`` in ``folder``, created atomically so that
+    two workers never pick the same name and nothing existing is overwritten."""
+    for number in range(1, 10_000):
+        suffix = "" if number == 1 else f"-{number}"
+        target = folder / f"{stem}.searchable{suffix}.pdf"
+        try:
+            with target.open("x"):
+                return target
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free name for {stem}.searchable.pdf in {folder}")
 
 
 def _pages(part: LayoutDocument) -> str:
@@ -76,7 +136,11 @@ def check_layout(layout: LayoutDocument, display: str) -> DocumentResult:
     extracted = extract(layout, classification.annex)
     result.data = extracted.data
     result.locations = {pointer(p): w.as_dict() for p, w in extracted.sources.items()}
-    for finding in check_record(extracted):
+    findings = check_record(extracted)
+    uncertain = uncertain_values(extracted)
+    result.uncertain = {pointer(p): score for p, score in uncertain.items()}
+    findings += confidence_findings(extracted, uncertain, findings)
+    for finding in findings:
         finding.document = display
         result.findings.append(finding)
     if layout.extraction.confidence < LOW_CONFIDENCE and not layout.unreliable_pages:

@@ -13,7 +13,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, TypeVar
 
@@ -27,7 +27,14 @@ from annexkit.checker.labels import (
     annex_labels,
     label_key,
 )
-from annexkit.checker.layout import Cell, LayoutDocument, Location, Paragraph, Table
+from annexkit.checker.layout import (
+    Cell,
+    LayoutDocument,
+    Location,
+    Paragraph,
+    Table,
+    value_confidence,
+)
 from annexkit.checker.normalize import is_signed, normalize, parse_date_range
 from annexkit.schema import resolve
 
@@ -78,7 +85,7 @@ def _inline_pattern(annex: str) -> re.Pattern[str]:
     enumerator = r"(?:第[一二三四五六七八九十\d]+条\s*|\(?[一二三四五六七八九十\d]+[)、.．]\s*)?"
     return re.compile(
         rf"(?:^|(?<=[\s,;:。、()]))(?P<enum>{enumerator})(?P<label>{alternatives})"
-        rf"(?:\((?:{units})\))?(?:\s*[:：](?P<colon>)|(?=[\s_\d]))"
+        rf"(?:\((?:{units})\))?(?:\s*[:：](?P<colon>)|(?=[\s_\d]|$))"
     )
 
 
@@ -86,19 +93,29 @@ def inline_pairs(annex: str, text: str, prose: bool = False) -> Iterator[tuple[s
     """``label：value`` pairs in a line of text (several per line are allowed). A label with
     no colon counts only at the start of the text or after punctuation, followed by blanks
     or a figure (``应到　20　人，实到　　人``, ``每人1500元，共计18000元``)."""
+    for key, value, _span in inline_spans(annex, text, prose):
+        yield key, value
+
+
+def inline_spans(
+    annex: str, text: str, prose: bool = False
+) -> Iterator[tuple[str, str, tuple[int, int]]]:
+    """:func:`inline_pairs` with the offsets in ``text`` where each value's blank begins
+    (just after the label) and ends (where the next label begins)."""
     folded, origin = _fold(text)
     matches = []
     for match in _inline_pattern(annex).finditer(folded):
         before = folded[: match.start()].rstrip()
-        if match["colon"] is None and before and before[-1] not in ",;:。、(":
+        if match["colon"] is None and before and before[-1] not in ",;:。、()":
             continue
         matches.append(match)
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(folded)
-        value = text[origin[match.end()] : origin[end]].rstrip()
+        span = (origin[match.end()], origin[end])
+        value = text[span[0] : span[1]].rstrip()
         if prose:  # a sentence's full stop is not part of the value; a cell's would be
             value = value.removesuffix("。")
-        yield label_key(match["label"]), _value_text(value)
+        yield label_key(match["label"]), _value_text(value), span
 
 
 def _fold(text: str) -> tuple[str, list[int]]:
@@ -151,6 +168,9 @@ def _paragraph(paragraph: Paragraph, state: _State) -> None:
     text = paragraph.text.strip()
     if not text:
         return
+    lead = len(paragraph.text) - len(paragraph.text.lstrip())
+    inked = tuple(offset - lead for offset in paragraph.inked)
+    scores = paragraph.scores[lead:]
     where = Location(page=paragraph.page)
     key = label_key(text)
     if state.clauses is not None:
@@ -166,7 +186,7 @@ def _paragraph(paragraph: Paragraph, state: _State) -> None:
     if key in state.labels.sections:
         state.section = state.labels.sections[key]
         return
-    _pairs(text, where, state, prose=True)
+    _pairs(text, where, state, prose=True, inked_at=inked, scores=scores)
 
 
 def _append_text(state: _State, array: ArrayLabels, text: str, where: Location) -> None:
@@ -178,14 +198,28 @@ def _append_text(state: _State, array: ArrayLabels, text: str, where: Location) 
 
 
 def _pairs(
-    text: str, where: Location, state: _State, prose: bool = False, inked: bool = False
+    text: str,
+    where: Location,
+    state: _State,
+    prose: bool = False,
+    inked: bool = False,
+    inked_at: tuple[int, ...] = (),
+    scores: tuple[float, ...] = (),
 ) -> bool:
     """Label：value pairs in a text; True when there were any. ``inked``: the cell holding
-    the text carries a signature or stamp, which signs its signature labels."""
+    the text carries a signature or stamp, which signs its signature labels; ``inked_at``:
+    offsets of inked blanks (``Paragraph.inked``), which sign the label they follow;
+    ``scores``: the OCR score of each character (``Paragraph.scores``)."""
     found = False
-    for key, value in inline_pairs(state.out.annex, text, prose):
+    for key, value, (start, end) in inline_spans(state.out.annex, text, prose):
         found = True
-        _assign(key, value, where, state, inked)
+        signed = inked or any(start <= offset <= end for offset in inked_at)
+        here = where
+        if scores:
+            at = max(text.find(value, start), start) if value else start
+            confidence = value_confidence(value, scores[at : at + len(value)])
+            here = replace(where, confidence=confidence)
+        _assign(key, value, here, state, signed)
     return found
 
 

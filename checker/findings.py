@@ -138,7 +138,8 @@ CATALOGUE: dict[str, Code] = {
             "document",
             "识别可信度低",
             "Text came from OCR or a damaged text layer with low confidence: findings on it "
-            "may be wrong.",
+            "may be wrong. On a scan each value read with a low OCR score gets one, at the "
+            "value's path, naming the findings on the value or its row.",
         ),
         Code(
             "calendar-provisional",

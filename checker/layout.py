@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -30,9 +31,12 @@ class Location:
     column: int | None = None
     sheet: str | None = None
     cell: str | None = None
+    confidence: float | None = None
+    """OCR score (0–1) of the text read there, where the text came from OCR. Not a place:
+    left out of :meth:`as_dict`."""
 
     def as_dict(self) -> dict[str, int | str]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+        return {k: v for k, v in self.__dict__.items() if v is not None and k != "confidence"}
 
 
 @dataclass
@@ -50,6 +54,9 @@ class Cell:
     """Spreadsheet reference (``C7``), XLSX only."""
     ink: float | None = None
     """Share of the cell covered by ink other than its text (signatures), where known."""
+    confidence: float | None = None
+    """OCR score (0–1) of the cell's text, where it came from OCR: that of its least certain
+    letter, digit or Han character (:func:`value_confidence`)."""
 
 
 @dataclass
@@ -85,6 +92,7 @@ class Table:
             column=cell.column + 1,
             sheet=self.sheet,
             cell=cell.ref,
+            confidence=cell.confidence,
         )
 
 
@@ -93,9 +101,28 @@ class Paragraph:
     text: str
     index: int
     page: int | None = None
+    inked: tuple[int, ...] = ()
+    """Offsets into ``text`` of blanks that carry ink other than the text (a signature or a
+    stamp on a signature line), where the reader can see ink (scans)."""
+    scores: tuple[float, ...] = ()
+    """OCR score (0–1) of each character of ``text``, where it came from OCR."""
 
 
 Block = Paragraph | Table
+
+
+def value_confidence(text: str, scores: Sequence[float]) -> float | None:
+    """The OCR score of a value: the lowest score among its letters, digits and Han
+    characters (``scores`` one per character of ``text``). Punctuation and fill-in underscores
+    read with less certainty do not count; one doubtful digit of an ID number does. None when
+    the value has no such character or no scores."""
+    chosen = [score for char, score in zip(text, scores, strict=False) if char.isalnum()]
+    return round(min(chosen), 3) if chosen else None
+
+
+TextRun = tuple[str, tuple[float, ...], tuple[int, int]]
+"""A line of OCR text: (text, its corners x0, y0, x1, y1 … in pixels, (width, height) of the
+page image in pixels)."""
 
 
 @dataclass
@@ -121,6 +148,11 @@ class LayoutDocument:
     """Pages whose text layer is damaged (``(cid:N)``, U+FFFD) or absent."""
     first_page: int = 1
     """For a part of a PDF holding several annexes: the page this part starts on."""
+    text_runs: dict[int, list[TextRun]] = field(default_factory=dict)
+    """OCR text by page number, each line placed on the page as scanned, turned upright by
+    ``turns`` (scans only): what a searchable copy lays over the page."""
+    turns: dict[int, int] = field(default_factory=dict)
+    """Clockwise quarter turn (0, 90, 180, 270) that shows each scanned page upright."""
 
     @property
     def tables(self) -> list[Table]:

@@ -260,7 +260,9 @@ def _document_dict(document: DocumentResult, reveal: bool) -> dict[str, Any]:
         "extraction": {
             "engine": document.extraction.engine,
             "confidence": document.extraction.confidence,
+            **({"low_confidence": document.uncertain} if document.uncertain else {}),
         },
+        **({"searchable": document.searchable} if document.searchable else {}),
     }
 
 

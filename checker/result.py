@@ -24,6 +24,13 @@ class DocumentResult:
     score: float = 0.0
     """How well the content matched the annex it was classified as (0–1)."""
     seconds: float = 0.0
+    searchable: str | None = None
+    """Where the searchable copy of this scanned file was written (``--searchable``)."""
+    searchable_error: str | None = None
+    """Why a searchable copy was not written, when one was asked for."""
+    uncertain: dict[str, float] = field(default_factory=dict)
+    """Values read by OCR with a low score (JSON pointer → score): the report lists them as
+    ``extraction.low_confidence``."""
     locations: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Where each value of ``data`` was read (JSON pointer → location), for package rules
     that point at a row; not part of the JSON report."""

@@ -14,6 +14,7 @@ The source is only read, never written; the output is refused when it exists unl
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 import zlib
@@ -84,6 +85,7 @@ def write_searchable(
     force: bool = False,
     dpi: float = 200.0,
     jpeg_quality: int = 80,
+    turns: Sequence[int] = (),
 ) -> Path:
     """Write to ``out`` a copy of the scanned ``source_pdf_or_images`` (a PDF, an image — a
     TIFF may hold several pages — or a folder of page images in name order) with the OCR text
@@ -91,9 +93,13 @@ def write_searchable(
 
     PDF pages are rendered at the resolution the OCR boxes were measured at (their page
     size; ``dpi`` when a page has no text); an image page keeps its pixels, at ``dpi`` for
-    its printed size. Returns ``out``. Raises :class:`FileExistsError` when ``out`` exists and
-    ``force`` is false, :class:`ValueError` when ``out`` is the source or ``pages`` has more
-    pages than the source, :class:`FileNotFoundError` when the source is missing."""
+    its printed size. ``turns``: a clockwise quarter turn per page (0, 90, 180, 270) that
+    shows it upright, the frame its text runs are given in: a page scanned sideways is written
+    upright, so that its text runs across (viewers select and order text written down the
+    page badly; PDFium drops some of it). Returns ``out``. Raises :class:`FileExistsError`
+    when ``out`` exists and ``force`` is false, :class:`ValueError` when ``out`` is the source
+    or ``pages`` has more pages than the source, :class:`FileNotFoundError` when the source
+    is missing."""
     source, out = Path(source_pdf_or_images), Path(out)
     if not source.exists():
         raise FileNotFoundError(source)
@@ -101,7 +107,7 @@ def write_searchable(
         raise ValueError(f"the output would overwrite the source: {out}")
     if out.exists() and not force:
         raise FileExistsError(f"{out} exists (use force to overwrite)")
-    images = _source_pages(source, pages, dpi, jpeg_quality)
+    images = _source_pages(source, pages, dpi, jpeg_quality, turns)
     if len(pages) > len(images):
         raise ValueError(f"{len(pages)} pages of text for {len(images)} pages in {source}")
     data = _pdf(images, [list(pages[i]) if i < len(pages) else [] for i in range(len(images))])
@@ -124,23 +130,40 @@ def _source_pages(
     pages: Sequence[Sequence[TextRun]] = (),
     dpi: float = 200.0,
     jpeg_quality: int = 80,
+    turns: Sequence[int] = (),
 ) -> list[_Page]:
-    """The page images of ``source`` (PDF, image, or folder of images), JPEG-encoded."""
+    """The page images of ``source`` (PDF, image, or folder of images), each turned by its
+    entry of ``turns``, JPEG-encoded."""
     if source.is_dir():
         files = sorted(p for p in source.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
         result: list[_Page] = []
         for file in files:
-            result.extend(_image_pages(file, dpi, jpeg_quality))
+            result.extend(_image_pages(file, dpi, jpeg_quality, turns[len(result) :]))
         return result
     with source.open("rb") as handle:
         head = handle.read(1024)
     if b"%PDF-" in head:
-        return _pdf_pages(source, pages, dpi, jpeg_quality)
-    return _image_pages(source, dpi, jpeg_quality)
+        return _pdf_pages(source, pages, dpi, jpeg_quality, turns)
+    return _image_pages(source, dpi, jpeg_quality, turns)
+
+
+def _turn(turns: Sequence[int], index: int) -> int:
+    return turns[index] % 360 if index < len(turns) else 0
+
+
+def _turned(array: _Image, turn: int) -> _Image:
+    codes = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    if turn not in codes:
+        return array
+    return np.ascontiguousarray(cv2.rotate(array, codes[turn]))
 
 
 def _pdf_pages(
-    source: Path, pages: Sequence[Sequence[TextRun]], dpi: float, quality: int
+    source: Path,
+    pages: Sequence[Sequence[TextRun]],
+    dpi: float,
+    quality: int,
+    turns: Sequence[int] = (),
 ) -> list[_Page]:
     import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
@@ -151,12 +174,13 @@ def _pdf_pages(
             page = document[index]
             try:
                 width_pt, height_pt = page.get_size()
-                if page.get_rotation() % 180:
+                turn = _turn(turns, index)
+                if (page.get_rotation() + turn) % 180:
                     width_pt, height_pt = height_pt, width_pt
                 runs = pages[index] if index < len(pages) else []
                 scale = dpi / 72.0
                 if runs:
-                    ocr_width = _run(runs[0])[2][0]
+                    ocr_width = _run(runs[0])[2][0]  # of the page turned upright
                     if ocr_width > 0:
                         scale = ocr_width / width_pt
                 bitmap = page.render(scale=scale)
@@ -168,13 +192,13 @@ def _pdf_pages(
                 page.close()
             if array.ndim == 3 and array.shape[2] == 4:
                 array = array[:, :, :3]
-            result.append(_encode(array, width_pt, height_pt, quality))
+            result.append(_encode(_turned(array, turn), width_pt, height_pt, quality))
     finally:
         document.close()
     return result
 
 
-def _image_pages(file: Path, dpi: float, quality: int) -> list[_Page]:
+def _image_pages(file: Path, dpi: float, quality: int, turns: Sequence[int] = ()) -> list[_Page]:
     data = file.read_bytes()
     buffer = np.frombuffer(data, dtype=np.uint8)
     if file.suffix.lower() in {".tif", ".tiff"}:
@@ -188,10 +212,12 @@ def _image_pages(file: Path, dpi: float, quality: int) -> list[_Page]:
             raise ValueError(f"cannot read the image {file}")
         arrays = [np.asarray(decoded, dtype=np.uint8)]
     result = []
-    for array in arrays:
+    for index, array in enumerate(arrays):
+        turn = _turn(turns, index)
+        array = _turned(array, turn)
         height, width = array.shape[:2]
         size = (width * 72.0 / dpi, height * 72.0 / dpi)
-        jpeg = _plain_jpeg(data, width, height) if len(arrays) == 1 else None
+        jpeg = _plain_jpeg(data, width, height) if len(arrays) == 1 and not turn else None
         if jpeg is not None:
             result.append(_Page(data, width, height, jpeg, *size))
         else:
@@ -241,22 +267,27 @@ def _encode(array: _Image, width_pt: float, height_pt: float, quality: int) -> _
 
 
 def _run(run: TextRun) -> tuple[str, tuple[float, float, float, float], tuple[float, float]]:
+    text, corners, size = _placed(run)
+    xs, ys = corners[0::2], corners[1::2]
+    return str(text), (min(xs), min(ys), max(xs), max(ys)), size
+
+
+def _placed(run: TextRun) -> tuple[str, tuple[float, ...], tuple[float, float]]:
+    """The run's text, its four corners (top-left, top-right, bottom-right, bottom-left as
+    the text reads: a page scanned sideways has its text running down or up) and page size."""
     if isinstance(run, tuple):
         text, box, size = run
     else:
         text, box, size = run.text, run.box, run.page_size
     values = [float(v) for v in box]
-    if len(values) == 8:  # a quadrilateral: its bounding box
-        xs, ys = values[0::2], values[1::2]
-        values = [min(xs), min(ys), max(xs), max(ys)]
-    if len(values) != 4:
-        raise ValueError(f"a box is (x0, y0, x1, y1), not {box!r}")
-    x0, y0, x1, y1 = values
-    return (
-        str(text),
-        (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)),
-        (float(size[0]), float(size[1])),
-    )
+    if len(values) == 4:
+        x0, y0, x1, y1 = values
+        x0, x1 = sorted((x0, x1))
+        y0, y1 = sorted((y0, y1))
+        values = [x0, y0, x1, y0, x1, y1, x0, y1]
+    if len(values) != 8:
+        raise ValueError(f"a box is (x0, y0, x1, y1) or four corners, not {box!r}")
+    return str(text), tuple(values), (float(size[0]), float(size[1]))
 
 
 # --- the PDF -------------------------------------------------------------------------------
@@ -358,20 +389,36 @@ def _content(image: _Page, runs: Iterable[TextRun], cids: dict[str, int]) -> byt
     ]
     texts = []
     for run in runs:
-        text, (x0, y0, x1, y1), (width_px, height_px) = _run(run)
+        text, corners, (width_px, height_px) = _placed(run)
         text = "".join(ch for ch in text if ch.isprintable() or ch == " ").strip()
-        if not text or x1 <= x0 or y1 <= y0:
-            continue
         sx = image.width_pt / (width_px if width_px > 0 else image.width_px)
         sy = image.height_pt / (height_px if height_px > 0 else image.height_px)
-        box_w, box_h = (x1 - x0) * sx, (y1 - y0) * sy
+        # Corners in PDF points (y up): the text runs from top-left to top-right.
+        points = [(corners[i] * sx, image.height_pt - corners[i + 1] * sy) for i in range(0, 8, 2)]
+        (ax, ay), (bx, by), _, (dx, dy) = points
+        box_w = math.hypot(bx - ax, by - ay)
+        box_h = math.hypot(ax - dx, ay - dy)
+        if not text or box_w <= 0 or box_h <= 0:
+            continue
+        cos, sin = (bx - ax) / box_w, (by - ay) / box_w
         size = max(1.0, 0.9 * box_h)
         scale = 100.0 * box_w / (len(text) * size)  # every glyph is 1000 units wide
-        baseline = image.height_pt - y1 * sy + 0.15 * box_h
+        # The baseline starts at the bottom-left corner, raised a little towards the top.
+        ox, oy = dx + 0.15 * (ax - dx), dy + 0.15 * (ay - dy)
         codes = b"".join(b"%04X" % cids.setdefault(ch, len(cids) + 1) for ch in text)
         texts.append(
-            b"/F0 %s Tf %s Tz 1 0 0 1 %s %s Tm <%s> Tj"
-            % (_num(size), _num(scale), _num(x0 * sx), _num(baseline), codes)
+            b"/F0 %s Tf %s Tz %s %s %s %s %s %s Tm <%s> Tj"
+            % (
+                _num(size),
+                _num(scale),
+                _num(cos),
+                _num(sin),
+                _num(-sin),
+                _num(cos),
+                _num(ox),
+                _num(oy),
+                codes,
+            )
         )
     if texts:
         parts.append(b"BT 3 Tr\n" + b"\n".join(texts) + b"\nET")

@@ -87,6 +87,28 @@ def test_inline_pairs() -> None:
     assert list(inline_pairs("agreement", "按照备案的培训项目组织教学")) == []
 
 
+def test_inked_blanks_sign_the_label_they_follow() -> None:
+    """A scan's signature lines: ink seen in a blank (``Paragraph.inked``) signs the label
+    before it, and only that one; a label at the end of a line without a colon counts."""
+    line = "授课老师（签名）： 班主任（签名）： 培训对象代表（签名）："
+    teacher_blank = line.index("：") + 1
+    document = LayoutDocument("x.png", "png", [Paragraph(line, 1, inked=(teacher_blank,))])
+    assert extract(document, "signin").data["confirmations"] == {
+        "teacher_signed": True,
+        "head_teacher_signed": False,
+        "trainee_rep_signed": False,
+    }
+    parties = "甲方(盖章) 乙方(盖章)"
+    for inked, expected in (((6,), (True, False)), ((len(parties),), (False, True))):
+        data = extract(
+            LayoutDocument("a.pdf", "pdf", [Paragraph(parties, 1, inked=inked)]), "agreement"
+        ).data
+        assert (data["signed_a"], data["signed_b"]) == expected, inked
+    # leading blanks of a line do not shift the offsets
+    padded = LayoutDocument("x.png", "png", [Paragraph("  " + line, 1, inked=(teacher_blank + 2,))])
+    assert extract(padded, "signin").data["confirmations"]["teacher_signed"] is True
+
+
 def _table(rows: list[list[tuple[str, int]]]) -> Table:
     cells = []
     for r, row in enumerate(rows):

@@ -19,8 +19,8 @@ import pytest
 from annexkit.checker.document import check_document
 from annexkit.checker.readers.image_grid import find_grids
 from annexkit.checker.readers.images import read_image_pages
-from annexkit.checker.readers.ocr import Image, rotate, rotate_quarter
-from annexkit.checker.readers.scan import render_page
+from annexkit.checker.readers.ocr import Glyph, Image, Page, TextBox, rotate, rotate_quarter, skew
+from annexkit.checker.readers.scan import _split_at_rulings, render_page
 from annexkit.checker.readers.sniff import sniff
 from annexkit.generator.output import write_documents
 from annexkit.generator.package import Document
@@ -144,6 +144,48 @@ def test_skewed_noisy_grey_jpeg(
     assert _match(jpeg, "signin", expected, prefix=True) >= MIN_MATCH
 
 
+@pytest.mark.pdf
+def test_searchable_copy(scans: Path, sample_documents: list[Document], tmp_path: Path) -> None:
+    """``annex check --searchable DIR``: a copy whose text layer holds what OCR read, placed on
+    the page as scanned (here turned on its side); the original untouched; a second run
+    never overwrites the first copy; a DOCX gets no copy."""
+    import json
+
+    from click.testing import CliRunner
+
+    from annexkit.cli import cli
+
+    image, expected = _signin_page(scans, sample_documents)
+    package = tmp_path / "package"
+    package.mkdir()
+    scan = _write(package / "signin.png", rotate_quarter(image, 90))
+    original = scan.read_bytes()
+    write_documents([next(d for d in sample_documents if d.annex == "filing")], package)
+    out, report = tmp_path / "copies", tmp_path / "report.json"
+    args = ["check", str(package), "--searchable", str(out), "--format", "json", "-o", str(report)]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    copy = out / "package" / "signin.searchable.pdf"
+    assert sorted(p.name for p in out.rglob("*") if p.is_file()) == [copy.name]
+    assert scan.read_bytes() == original
+    assert "1 searchable copies written" in result.output
+    documents = json.loads(report.read_text("utf-8"))["packages"][0]["documents"]
+    assert [d.get("searchable") for d in documents if d["format"] == "png"] == [str(copy)]
+    pdf = pdfium.PdfDocument(str(copy))
+    try:
+        text = pdf[0].get_textpage().get_text_range()
+        width, height = pdf[0].get_size()
+    finally:
+        pdf.close()
+    assert width < height  # scanned on its side, written upright
+    names = [name for name, _ in expected[:10]]
+    assert sum(name in text for name in names) >= 9, text[:300]
+    first = copy.read_bytes()
+    CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert copy.read_bytes() == first
+    assert (out / "package" / "signin.searchable-2.pdf").is_file()
+
+
 # Geometry and routing without OCR: fast.
 
 
@@ -167,6 +209,65 @@ def test_grid_finds_cells_and_merged_cell() -> None:
     assert len(merged.cells) == 8
     first = merged.cells[0]
     assert (first.row, first.column, first.rowspan, first.colspan) == (0, 0, 1, 2)
+
+
+def test_grid_ignores_signature_strokes() -> None:
+    """Long straight strokes of a signature inside a cell are no ruling lines: the table keeps
+    its nine cells (they used to split a signed cell in two)."""
+    page = _ruled(False)
+    cv2.line(page, (215, 175), (330, 178), 0, 2)  # across the middle cell, touching nothing
+    cv2.line(page, (275, 165), (277, 212), 0, 2)  # down it
+    (grid,) = find_grids(page)
+    assert (len(grid.xs), len(grid.ys), len(grid.cells)) == (4, 4, 9)
+
+
+def test_skew_from_vertical_lines() -> None:
+    """A table scanned sideways with few rows shows long vertical lines only."""
+    page = np.full((1400, 1000), 255, dtype=np.uint8)
+    for x in range(100, 900, 100):
+        cv2.line(page, (x, 100), (x, 1300), 0, 3)
+    tilted = rotate(page, 2.0)
+    assert abs(skew(tilted) - 2.0) < 0.3
+    assert abs(skew(rotate(page, -1.5)) + 1.5) < 0.3
+
+
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_boxes_map_back_to_the_scan(turn: int) -> None:
+    """What was read on the upright, deskewed page is placed on the page as scanned, turned
+    upright (the searchable copy's page)."""
+    source = np.full((800, 600), 255, dtype=np.uint8)
+    source[300:340, 150:400] = 0
+    upright = rotate_quarter(rotate(source, -2.0), turn)
+    ys, xs = np.nonzero(upright < 128)
+    box = (int(xs.min()), int(ys.min()), int(xs.max()), int(ys.max()))
+    corners = Page(upright, [], turn, 2.0).on_scan(box)
+    ys, xs = np.nonzero(rotate_quarter(source, turn) < 128)
+    # the box found on the deskewed page is slightly larger than the tilted rectangle
+    assert min(corners[0::2]) == pytest.approx(xs.min(), abs=12)
+    assert max(corners[0::2]) == pytest.approx(xs.max(), abs=12)
+    assert min(corners[1::2]) == pytest.approx(ys.min(), abs=12)
+    assert max(corners[1::2]) == pytest.approx(ys.max(), abs=12)
+
+
+def test_text_split_where_it_crosses_a_ruling() -> None:
+    """The detector sometimes joins the text of two cells (``年龄 性别``): the characters go
+    each to its own cell."""
+    (grid,) = find_grids(_ruled(False))
+    glyphs = (
+        Glyph("年", (60, 110, 90, 150), 0.99),
+        Glyph("龄", (95, 110, 125, 150), 0.99),
+        Glyph("性", (210, 110, 240, 150), 0.99),
+        Glyph("别", (245, 110, 275, 150), 0.98),
+    )
+    joined = TextBox("年龄 性别", (60, 110, 275, 150), 0.97, glyphs)
+    parts = _split_at_rulings(joined, [grid])
+    assert [(p.text, p.box) for p in parts] == [
+        ("年龄", (60, 110, 125, 150)),
+        ("性别", (210, 110, 275, 150)),
+    ]
+    assert _split_at_rulings(TextBox("年龄", (60, 110, 125, 150), 0.9, glyphs[:2]), [grid]) == [
+        TextBox("年龄", (60, 110, 125, 150), 0.9, glyphs[:2])
+    ]
 
 
 def test_multipage_tiff_pages(tmp_path: Path) -> None:

@@ -82,17 +82,16 @@ def find_grids(grey: Image) -> list[Grid]:
         if w < width // 5 or h < 3 * tolerance:
             continue
         region = (x - tolerance, y - tolerance, x + w + tolerance, y + h + tolerance)
-        ys = _cluster([s for s in h_segments if _inside(s, region, horizontal=True)], tolerance)
-        # A ruling line runs from one row line to another; a stroke of a large character
-        # that survived the opening does not.
-        uprights = [
-            s
-            for s in v_segments
-            if _inside(s, region, horizontal=False)
-            and _near(s[1], ys, 2 * tolerance)
-            and _near(s[2], ys, 2 * tolerance)
-        ]
-        xs = _cluster(uprights, tolerance)
+        across = [s for s in h_segments if _inside(s, region, horizontal=True)]
+        down = [s for s in v_segments if _inside(s, region, horizontal=False)]
+        # A ruling line runs from one line across it to another; a long stroke of a large
+        # character or of a signature that survived the opening does not. Each direction is
+        # checked against the other's lines, twice, so that strokes cannot vouch for strokes.
+        ys = _cluster(across, tolerance)
+        xs = _cluster(_ending_on(down, ys, tolerance), tolerance)
+        for _ in range(2):
+            ys = _cluster(_ending_on(across, xs, tolerance), tolerance)
+            xs = _cluster(_ending_on(down, ys, tolerance), tolerance)
         if len(ys) < 2 or len(xs) < 2:
             continue
         grids.append(_grid(xs, ys, binary, tolerance))
@@ -121,6 +120,11 @@ def _inside(segment: Segment, region: Box, *, horizontal: bool) -> bool:
     if not horizontal:
         x0, y0, x1, y1 = y0, x0, y1, x1
     return x0 <= segment[1] and segment[2] <= x1 and y0 <= segment[0] <= y1
+
+
+def _ending_on(segments: list[Segment], lines: list[int], tolerance: int) -> list[Segment]:
+    """The segments whose two ends lie on ``lines`` (positions across them)."""
+    return [s for s in segments if _near(s[1], lines, tolerance) and _near(s[2], lines, tolerance)]
 
 
 def _near(value: float, positions: list[int], tolerance: int) -> bool:
@@ -226,7 +230,7 @@ def place(grids: list[Grid], boxes: list[TextBox]) -> list[TextBox]:
     """Put each text box into the cell under its centre; returns the boxes in no table."""
     free: list[TextBox] = []
     for box in boxes:
-        cell = _cell_at(grids, box.cx, box.cy)
+        cell = cell_at(grids, box.cx, box.cy)
         if cell is None:
             free.append(box)
         else:
@@ -234,7 +238,8 @@ def place(grids: list[Grid], boxes: list[TextBox]) -> list[TextBox]:
     return free
 
 
-def _cell_at(grids: list[Grid], x: float, y: float) -> GridCell | None:
+def cell_at(grids: list[Grid], x: float, y: float) -> GridCell | None:
+    """The cell of ``grids`` under the point (x, y), if any."""
     for grid in grids:
         x0, y0, x1, y1 = grid.box
         if not (x0 <= x <= x1 and y0 <= y <= y1):

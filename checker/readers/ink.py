@@ -30,7 +30,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["InkReading", "cell_ink", "estimate_dpi"]
+__all__ = ["InkReading", "cell_ink", "estimate_dpi", "red_stamp"]
 
 Box = tuple[int, int, int, int]
 _U8 = npt.NDArray[np.uint8]
@@ -84,11 +84,13 @@ def cell_ink(
     text_boxes: Sequence[tuple[int, int, int, int]] = (),
     *,
     dpi: float | None = None,
+    max_skew: float = 4.0,
 ) -> InkReading:
     """Read the ink of the cell ``box`` (x0, y0, x1, y1 in pixels, ruling lines included) of
     the page image ``page`` (BGR or grey, uint8). ``text_boxes`` are the OCR boxes of the
     printed text in the cell (page pixels); their ink is ignored. ``dpi`` defaults to an
-    estimate assuming an A4 page."""
+    estimate assuming an A4 page. ``max_skew``: the largest tilt (degrees) of the ruling lines
+    in the cell; a page already deskewed needs less search."""
     if page.ndim == 2:
         page = np.asarray(cv2.cvtColor(page, cv2.COLOR_GRAY2BGR), dtype=np.uint8)
     res = dpi if dpi is not None else estimate_dpi(page.shape)
@@ -108,7 +110,7 @@ def cell_ink(
     gx0, gy0 = max(0, x0 - grow), max(0, y0 - grow)
     gx1, gy1 = min(width, x1 + grow), min(height, y1 + grow)
     ink = _binarise(_gray(page[gy0:gy1, gx0:gx1]), px_per_mm)
-    ink = _erase_lines(ink, px_per_mm, (x0 - gx0, x1 - gx0))
+    ink = _erase_lines(ink, px_per_mm, (x0 - gx0, x1 - gx0), max_skew)
     pad = max(1, round(0.4 * px_per_mm))
     for tx0, ty0, tx1, ty1 in text_boxes:
         ink[
@@ -133,6 +135,22 @@ def cell_ink(
     return InkReading(signed, round(share, 4), stamp, round(confidence, 3))
 
 
+def red_stamp(
+    page: npt.NDArray[np.uint8], box: tuple[int, int, int, int], *, dpi: float | None = None
+) -> bool:
+    """Whether a red round or oval stamp lies (at least partly) in ``box`` of ``page`` (BGR)."""
+    if page.ndim == 2:
+        return False
+    res = dpi if dpi is not None else estimate_dpi(page.shape)
+    height, width = page.shape[:2]
+    x0, y0, x1, y1 = (round(v) for v in box)
+    x0, x1 = max(0, x0), min(width, x1)
+    y0, y1 = max(0, y0), min(height, y1)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return False
+    return _red_stamp(page[y0:y1, x0:x1], res / MM_PER_INCH)
+
+
 def _gray(cell: _U8) -> _U8:
     """Grey image where coloured ink (blue, red) is as dark as its darkest channel."""
     return np.asarray(cell.min(axis=2), dtype=np.uint8)
@@ -153,11 +171,11 @@ def _binarise(gray: _U8, px_per_mm: float) -> _U8:
     return np.where(diff > threshold, 255, 0).astype(np.uint8)
 
 
-def _erase_lines(ink: _U8, px_per_mm: float, sides: tuple[int, int]) -> _U8:
+def _erase_lines(ink: _U8, px_per_mm: float, sides: tuple[int, int], max_skew: float) -> _U8:
     """Erase long straight strokes near horizontal or vertical: the ruling lines (whole in the
     grown box, entering the cell at a skew) and the underlines of signature blanks.
 
-    The skew is the angle (within ±4°) whose projection profile of the ink is sharpest; a
+    The skew is the angle (within ±``max_skew``°) whose projection profile of the ink is sharpest; a
     line is a 1-pixel band along that angle holding an unbroken run of ink at least
     ``LINE_MIN_MM`` long (or 70 % of the cell). Vertical lines count only near the left and
     right sides: a signature can have a long straight down-stroke, a cell no vertical
@@ -172,8 +190,8 @@ def _erase_lines(ink: _U8, px_per_mm: float, sides: tuple[int, int]) -> _U8:
     if xs.size == 0:
         return out
     near = 0.15 * (right - left)
-    horizontal = _on_line(xs.astype(np.float64), ys.astype(np.float64), min_h, gap)
-    vertical = _on_line(ys.astype(np.float64), xs.astype(np.float64), min_v, gap)
+    horizontal = _on_line(xs.astype(np.float64), ys.astype(np.float64), min_h, gap, max_skew)
+    vertical = _on_line(ys.astype(np.float64), xs.astype(np.float64), min_v, gap, max_skew)
     vertical &= (xs < left + near) | (xs > right - near)
     erase = horizontal | vertical
     out[ys[erase], xs[erase]] = 0
@@ -185,15 +203,17 @@ def _on_line(
     across: npt.NDArray[np.float64],
     min_len: float,
     gap: float,
+    max_skew: float,
 ) -> npt.NDArray[np.bool_]:
     """Which of the ink pixels at (``along``, ``across``) lie on a straight line running
-    along (at most 4° off), at least ``min_len`` long with no gap wider than ``gap``."""
+    along (at most ``max_skew`` degrees off), at least ``min_len`` long with no gap wider than
+    ``gap``."""
     mask = np.zeros(along.shape, dtype=bool)
     if along.size < min_len:
         return mask
     best: npt.NDArray[np.int64] | None = None
     best_score = -1.0
-    for degrees in np.arange(-4.0, 4.01, 0.25):
+    for degrees in np.arange(-max_skew, max_skew + 0.01, 0.25):
         offset = across - along * math.tan(math.radians(float(degrees)))
         band = np.round(offset - offset.min()).astype(np.int64)
         counts = np.bincount(band)

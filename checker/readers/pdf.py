@@ -79,6 +79,8 @@ def read_pdf(
         pages=count,
         extraction=extraction,
         unreliable_pages=unreliable,
+        text_runs={scan.layout.number: scan.runs for scan in scans},
+        turns={scan.layout.number: scan.turn for scan in scans},
     )
 
 
@@ -107,6 +109,8 @@ def subset(document: LayoutDocument, first_page: int, last_page: int) -> LayoutD
         extraction=replace(document.extraction),
         unreliable_pages=[p for p in document.unreliable_pages if p in pages],
         first_page=first_page,
+        text_runs={p: runs for p, runs in document.text_runs.items() if p in pages},
+        turns={p: turn for p, turn in document.turns.items() if p in pages},
     )
 
 

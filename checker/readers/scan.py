@@ -1,18 +1,24 @@
 """Scanned pages → layout (engine ``ocr``): page images become tables and paragraphs.
 
-A page is turned upright and deskewed (:mod:`.ocr`), read by OCR, its ruled tables found
-(:mod:`.image_grid`) and the text placed into their cells; text outside tables becomes one
-paragraph per line. Cell boxes are given in points (72 per inch) like the PDF reader's, so
-that a table continued on the next page is joined the same way.
+A page is turned upright and deskewed and its text lines found (:mod:`.ocr`), its ruled
+tables found (:mod:`.image_grid`); the lines are read and placed into the cells; text outside
+tables becomes one paragraph per line. Cell boxes are given in points (72 per inch) like the
+PDF reader's, so that a table continued on the next page is joined the same way.
 
-Signatures: when :mod:`.ink` is present, each cell's ink other than its text is measured and
-put in ``Cell.ink`` (1.0 for a red stamp).
+Signatures (:mod:`.ink`): each cell's ink other than its printed label decides ``Cell.ink``
+(1.0 signed or stamped, 0.0 blank). Lines in a signature column (a header cell 签到, 签退,
+学员签名 …) are not recognised at all: a print recogniser reads handwriting as noise, and those
+lines cost as much as printed ones. On free lines (``授课老师（签名）：____``, ``甲方（盖章）：``)
+the blanks between printed characters are measured the same way, and red stamps looked for
+around 盖章 labels; the offsets of inked blanks go into ``Paragraph.inked``.
 """
 
 from __future__ import annotations
 
+import re
+import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,12 +26,22 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ..layout import Block, Cell, Extraction, LayoutDocument, Paragraph, Table
+from ..layout import (
+    Block,
+    Cell,
+    Extraction,
+    LayoutDocument,
+    Paragraph,
+    Table,
+    TextRun,
+    clean,
+    value_confidence,
+)
 from .errors import UnreadableDocument
-from .image_grid import Grid, find_grids, line_text, lines_of, place
+from .image_grid import Grid, GridCell, cell_at, find_grids, line_text, lines_of, place
 from .images import image_kind, read_image_pages
-from .ink import cell_ink
-from .ocr import DPI, Image, TextBox, ocr_page, upright
+from .ink import cell_ink, red_stamp
+from .ocr import DPI, Box, Glyph, Image, Page, TextBox, prepare, recognise
 from .pdf_page import _PAGE_NUMBER, MARGIN, PageLayout
 from .stitch import SCAN_EDGE_TOLERANCE, column_edges, same_edges, stitch
 
@@ -39,10 +55,11 @@ class ScannedPage:
     characters: int = 0
     score: float = 0.0
     """Sum of OCR scores weighted by characters (divide by ``characters`` for the mean)."""
-    cell_scores: list[tuple[Cell, float]] = field(default_factory=list)
-    """Each non-empty cell with the lowest score of the text read into it."""
     turn: int = 0
     skew: float = 0.0
+    runs: list[TextRun] = field(default_factory=list)
+    """The text read, each line on its place in the page as scanned turned by ``turn`` (for
+    a searchable copy)."""
 
     @property
     def confidence(self) -> float:
@@ -54,23 +71,32 @@ def scan_page(image: Image, number: int, points_per_pixel: float | None = None) 
     resolution is known; otherwise the page is taken to be A4 wide."""
     if _blank(image):
         return ScannedPage(PageLayout(number, unreliable=True))
-    image, turn, tilt = upright(image)
+    prepared = prepare(image)
+    image = prepared.image
     height, width = image.shape[:2]
     if points_per_pixel is None:
         points_per_pixel = A4_SHORT_SIDE / min(width, height)
-    boxes = ocr_page(image)
-    page = ScannedPage(PageLayout(number, unreliable=not boxes), turn=turn, skew=tilt)
-    page.characters = sum(len(b.text) for b in boxes)
-    page.score = sum(b.score * len(b.text) for b in boxes)
     grey = np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
     grids = [g for g in find_grids(grey) if len(g.cells) > 1]
-    free = place(grids, boxes)
+    boxes, columns = _read(prepared, grids)
+    page = ScannedPage(
+        PageLayout(number, unreliable=not boxes), turn=prepared.turn, skew=prepared.skew
+    )
+    size = (width, height)
+    page.runs = [(b.text, prepared.on_scan(b.box), size) for b in boxes]
+    page.characters = sum(len(b.text) for b in boxes)
+    page.score = sum(b.score * len(b.text) for b in boxes)
+    free = place(grids, [part for box in boxes for part in _split_at_rulings(box, grids)])
     items: list[tuple[float, Block]] = []
-    for grid in grids:
-        table = _table(grid, number, points_per_pixel, image, page)
+    for index, grid in enumerate(grids):
+        mine = [c for c in columns if c[0] == index]
+        table = _table(grid, number, points_per_pixel, image, mine)
         items.append((float(grid.ys[0]), table))
+    dpi = 72.0 / points_per_pixel
     for line in lines_of(free):
-        paragraph = Paragraph(line_text(line), 0, page=number)
+        text, inked = _line_with_blanks(line, boxes, image, dpi)
+        scores = _character_scores(line)
+        paragraph = Paragraph(text, 0, page=number, inked=inked, scores=scores)
         top = min(b.box[1] for b in line)
         bottom = max(b.box[3] for b in line)
         items.append((float(top), paragraph))
@@ -81,6 +107,241 @@ def scan_page(image: Image, number: int, points_per_pixel: float | None = None) 
     items.sort(key=lambda item: item[0])
     page.layout.blocks = [block for _, block in items]
     return page
+
+
+HEADER_ROWS = 3
+"""Rows at the top of a table read first, to find its signature columns."""
+_SIGNATURE_HEADER = re.compile(r".{0,4}(签到|签退|签名|签字)(\(签名\)|签名)?")
+
+
+Column = tuple[int, int, int, int]
+"""(grid, first column, last column, last header row) of a signature column."""
+
+
+def _read(page: Page, grids: list[Grid]) -> tuple[list[TextBox], list[Column]]:
+    """The page's text lines, read, except those in signature columns; and those columns."""
+    owner = {id(cell): number for number, grid in enumerate(grids) for cell in grid.cells}
+    spots = [cell_at(grids, (b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for b in page.boxes]
+    first = [i for i, spot in enumerate(spots) if spot is not None and spot.row < HEADER_ROWS]
+    read: dict[int, TextBox | None] = dict(zip(first, recognise(page, first), strict=True))
+    columns = _signature_columns(grids, spots, read)
+    rest = []
+    for index, spot in enumerate(spots):
+        if spot is not None and _in_column(spot, owner[id(spot)], columns):
+            read.pop(index, None)  # a signature in the first rows, read as noise
+        elif index not in read:
+            rest.append(index)
+    read.update(zip(rest, recognise(page, rest), strict=True))
+    return [box for _, box in sorted(read.items()) if box is not None], columns
+
+
+def _signature_columns(
+    grids: list[Grid], spots: list[GridCell | None], read: dict[int, TextBox | None]
+) -> list[Column]:
+    """The signature columns: under a header cell holding only 签到, 签退, 学员签名 … in a
+    table of at least four columns."""
+    texts: dict[int, list[str]] = {}
+    for index, box in read.items():
+        spot = spots[index]
+        if box is not None and spot is not None:
+            texts.setdefault(id(spot), []).append(box.text)
+    out: list[Column] = []
+    for number, grid in enumerate(grids):
+        if len(grid.xs) < 5:
+            continue
+        for cell in grid.cells:
+            text = clean("".join(texts.get(id(cell), []))).replace(" ", "")
+            if cell.row < HEADER_ROWS and _SIGNATURE_HEADER.fullmatch(text):
+                last = cell.column + cell.colspan - 1
+                out.append((number, cell.column, last, cell.row + cell.rowspan - 1))
+    return out
+
+
+def _in_column(spot: GridCell, grid: int, columns: list[Column]) -> bool:
+    last = spot.column + spot.colspan - 1
+    return any(
+        grid == number and first <= spot.column and last <= end and spot.row > header
+        for number, first, end, header in columns
+    )
+
+
+def _split_at_rulings(box: TextBox, grids: list[Grid]) -> list[TextBox]:
+    """``box`` cut where its characters fall into different cells: the detector sometimes
+    joins the text of two neighbouring cells (``年龄 性别``) across the ruling between them."""
+    if len(box.glyphs) < 2:
+        return [box]
+    parts: list[tuple[GridCell | None, list[Glyph]]] = []
+    for glyph in box.glyphs:
+        x0, y0, x1, y1 = glyph.box
+        spot = cell_at(grids, (x0 + x1) / 2, (y0 + y1) / 2)
+        if parts and parts[-1][0] is spot:
+            parts[-1][1].append(glyph)
+        else:
+            parts.append((spot, [glyph]))
+    if len(parts) < 2 or any(spot is None for spot, _ in parts):
+        return [box]
+    out = []
+    for _, glyphs in parts:
+        text = "".join(g.text for g in glyphs)
+        bounds = (
+            min(g.box[0] for g in glyphs),
+            min(g.box[1] for g in glyphs),
+            max(g.box[2] for g in glyphs),
+            max(g.box[3] for g in glyphs),
+        )
+        out.append(TextBox(text, bounds, min(box.score, *(g.score for g in glyphs)), tuple(glyphs)))
+    return out
+
+
+GAP_HEIGHTS = 1.5
+"""A blank on a free line is a gap between printed characters at least this many line
+heights wide, or the space after the line's last character."""
+END_HEIGHTS = 10.0
+"""The blank after a line's last character reaches this many line heights to the right (no
+further than the page's side margin)."""
+HANDWRITTEN_SCORE = 0.5
+"""Characters recognised with a lower score are handwriting read as text: they neither end a
+blank nor hide their ink …"""
+ODD_SCORE = 0.9
+"""… and so are characters a printed form does not use (【, kana, ~) below this score."""
+_FORM_CHARACTER = re.compile(r"[\u4e00-\u9fff0-9A-Za-z：:（）()，,。.、；;—\-_/～%《》“”'\"]")
+
+
+def _handwritten(glyph: Glyph) -> bool:
+    """Not printed: its ink may be a signature's."""
+    return glyph.score < HANDWRITTEN_SCORE or _odd(glyph)
+
+
+def _odd(glyph: Glyph) -> bool:
+    """Not text either: a character no printed form uses, read with doubt (a signature read
+    as ``【``). A printed digit read with a low score stays: the value is marked instead."""
+    return glyph.score < ODD_SCORE and not _FORM_CHARACTER.fullmatch(glyph.text)
+
+
+LABEL_REACH = 8
+"""A blank follows a signature label when one ends within this many characters before it."""
+STAMP_HEIGHTS = 3.0
+"""Around a 盖章 label a red stamp is looked for this many line heights above and below."""
+
+
+def _line_with_blanks(
+    line: list[TextBox], boxes: list[TextBox], image: Image, dpi: float
+) -> tuple[str, tuple[int, ...]]:
+    """The text of a free line and the offsets into it of the blanks that carry ink: a
+    signature on ``授课老师（签名）：____`` or a stamp by ``甲方（盖章）：``."""
+    printed, handwritten = _glyph_offsets(line)
+    text = "".join(" " if i in handwritten else c for i, c in enumerate(line_text(line)))
+    if not printed:
+        return text, ()
+    height = statistics.median(b[3] - b[1] for _, b in printed)
+    top = min(b[1] for _, b in printed)
+    bottom = max(b[3] for _, b in printed)
+    page_right = image.shape[1] * (1 - MARGIN / 2)
+    masks = [g.box for b in boxes for g in b.glyphs if not _handwritten(g)]
+    masks += [b.box for b in boxes if not b.glyphs]
+    inked: list[int] = []
+    for k, (after, box) in enumerate(printed):
+        x0 = box[2]
+        x1 = (
+            printed[k + 1][1][0]
+            if k + 1 < len(printed)
+            else min(x0 + END_HEIGHTS * height, page_right)
+        )
+        if x1 - x0 < GAP_HEIGHTS * height or not _after_signature_label(text, after):
+            continue
+        region = (x0, round(top - 0.8 * height), round(x1), round(bottom + 0.4 * height))
+        hidden = [m for m in masks if _overlaps(m, region)]
+        signed = _safely(_ink_signed, image, region, hidden, dpi)
+        if not signed and re.search(r"[盖签]章", text[max(0, after - 6) : after]):
+            around = (
+                round(x0 - 6 * height),
+                round(top - STAMP_HEIGHTS * height),
+                round(x1),
+                round(bottom + STAMP_HEIGHTS * height),
+            )
+            signed = _safely(_stamped, image, around, (), dpi)
+        if signed:
+            inked.append(after)
+    return text, tuple(inked)
+
+
+def _after_signature_label(text: str, offset: int) -> bool:
+    """Whether the blank at ``offset`` follows a signature label (``…（签名）：``,
+    ``甲方（盖章）``): only those blanks are measured."""
+    return any(word in text[max(0, offset - LABEL_REACH) : offset] for word in _SIGNATURE_WORDS)
+
+
+def _glyph_offsets(line: list[TextBox]) -> tuple[list[tuple[int, Box]], set[int]]:
+    """(offset in the line's text just after the character, its box) of each printed
+    character of ``line``, left to right; and the offsets of the characters that are not
+    text (:func:`_odd`)."""
+    out: list[tuple[int, Box]] = []
+    handwritten: set[int] = set()
+    offset = 0
+    for box in line:
+        text = box.text.strip()
+        if not box.glyphs:
+            out.append((offset + len(text), box.box))
+        position = 0
+        for glyph in box.glyphs:
+            piece = glyph.text.strip()
+            at = text.find(piece, position)
+            if at < 0:
+                continue
+            position = at + len(piece)
+            if not _handwritten(glyph):
+                out.append((offset + position, glyph.box))
+            if _odd(glyph):
+                handwritten.update(range(offset + at, offset + position))
+        offset += len(text) + 1
+    return out, handwritten
+
+
+def _character_scores(line: list[TextBox]) -> tuple[float, ...]:
+    """The OCR score of each character of ``line_text(line)``: its glyph's where the
+    recogniser gave one, else its line's (1.0 for the spaces joining the line's boxes)."""
+    scores: list[float] = []
+    for index, box in enumerate(line):
+        text = box.text.strip()
+        own = [box.score] * len(text)
+        position = 0
+        for glyph in box.glyphs:
+            piece = glyph.text.strip()
+            at = text.find(piece, position)
+            if at < 0:
+                continue
+            position = at + len(piece)
+            own[at:position] = [glyph.score] * len(piece)
+        if index:
+            scores.append(1.0)
+        scores += own
+    return tuple(round(s, 3) for s in scores)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _ink_signed(image: Image, region: Box, hidden: Sequence[Box], dpi: float) -> bool:
+    return cell_ink(image, region, hidden, dpi=dpi, max_skew=RESIDUAL_SKEW).signed
+
+
+def _stamped(image: Image, region: Box, _hidden: Sequence[Box], dpi: float) -> bool:
+    return red_stamp(image, region, dpi=dpi)
+
+
+def _safely(
+    measure: Callable[[Image, Box, Sequence[Box], float], bool],
+    image: Image,
+    region: Box,
+    hidden: Sequence[Box],
+    dpi: float,
+) -> bool:
+    """A failing signature detector must not make the page unreadable: it reads blank."""
+    try:
+        return measure(image, region, hidden, dpi)
+    except Exception:
+        return False
 
 
 BLANK_INK = 0.0005
@@ -110,13 +371,15 @@ _PRINTED = (
 )
 
 
-def _table(
-    grid: Grid,
-    number: int,
-    scale: float,
-    image: Image,
-    page: ScannedPage,
-) -> Table:
+def _table(grid: Grid, number: int, scale: float, image: Image, columns: list[Column]) -> Table:
+    """The grid as a layout table; ``columns``: its signature columns. Ink is measured only
+    where a signature can be: in those columns, in cells with a signature label, and in the
+    cells right of and below such a label (a key/value grid's blank)."""
+    labelled = [
+        spot
+        for spot in grid.cells
+        if any(word in t.text for t in spot.texts for word in _SIGNATURE_WORDS)
+    ]
     cells: list[Cell] = []
     for spot in grid.cells:
         text = "\n".join(line_text(line) for line in lines_of(spot.texts))
@@ -130,12 +393,37 @@ def _table(
             page=number,
             bbox=(x0 * scale, y0 * scale, x1 * scale, y1 * scale),
         )
-        printed = [t.box for t in spot.texts if any(word in t.text for word in _PRINTED)]
-        cell.ink = _ink_share(image, spot.box, printed, 72.0 / scale if scale else None)
+        if _may_be_signed(spot, labelled, columns):
+            printed = [t.box for t in spot.texts if any(word in t.text for word in _PRINTED)]
+            cell.ink = _ink_share(image, spot.box, printed, 72.0 / scale if scale else None)
         if spot.texts:
-            page.cell_scores.append((cell, min(t.score for t in spot.texts)))
+            scores: list[float] = []
+            for index, line in enumerate(lines_of(spot.texts)):
+                scores += [1.0] * (index > 0) + list(_character_scores(line))  # "\n" joins
+            cell.confidence = value_confidence(text, scores)
         cells.append(cell)
     return Table(0, cells, page=number)
+
+
+RESIDUAL_SKEW = 1.5
+"""Degrees a ruling line may still be tilted on a deskewed page (the ink reader's search)."""
+_SIGNATURE_WORDS = ("签名", "签字", "签章", "盖章", "签到", "签退")
+
+
+def _may_be_signed(spot: GridCell, labelled: list[GridCell], columns: list[Column]) -> bool:
+    """In a signature column, a signature label's cell, or the cell right of or below one."""
+    if columns and _in_column(spot, columns[0][0], columns):
+        return True
+    for label in labelled:
+        if label is spot:
+            return True
+        rows = range(label.row, label.row + label.rowspan)
+        columns_under = range(label.column, label.column + label.colspan)
+        beside = label.column + label.colspan == spot.column and spot.row in rows
+        below = label.row + label.rowspan == spot.row and spot.column in columns_under
+        if beside or below:
+            return True
+    return False
 
 
 def _ink_share(
@@ -147,7 +435,7 @@ def _ink_share(
     """1.0 for a signed or stamped cell, 0.0 for a blank one (``Cell.ink``), None when the
     detector failed: a failing signature detector must not make the page unreadable."""
     try:
-        reading = cell_ink(image, box, printed, dpi=dpi)
+        reading = cell_ink(image, box, printed, dpi=dpi, max_skew=RESIDUAL_SKEW)
     except Exception:
         return None
     return 1.0 if reading.signed else 0.0
@@ -197,6 +485,8 @@ def read_images(
         pages=len(pages),
         extraction=Extraction("ocr", confidence(pages)),
         unreliable_pages=[p.layout.number for p in pages if p.layout.unreliable],
+        text_runs={p.layout.number: p.runs for p in pages},
+        turns={p.layout.number: p.turn for p in pages},
     )
 
 
