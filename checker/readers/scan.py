@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -282,19 +282,27 @@ def _glyph_offsets(line: list[TextBox]) -> tuple[list[tuple[int, Box]], set[int]
         text = box.text.strip()
         if not box.glyphs:
             out.append((offset + len(text), box.box))
-        position = 0
-        for glyph in box.glyphs:
-            piece = glyph.text.strip()
-            at = text.find(piece, position)
-            if at < 0:
-                continue
-            position = at + len(piece)
+        for start, end, glyph in _located(box):
             if not _handwritten(glyph):
-                out.append((offset + position, glyph.box))
+                out.append((offset + end, glyph.box))
             if _odd(glyph):
-                handwritten.update(range(offset + at, offset + position))
+                handwritten.update(range(offset + start, offset + end))
         offset += len(text) + 1
     return out, handwritten
+
+
+def _located(box: TextBox) -> Iterator[tuple[int, int, Glyph]]:
+    """Each glyph of ``box`` with where it stands in ``box.text.strip()`` (start, end); a
+    glyph the text does not hold (the recogniser's word split differs) is passed over."""
+    text = box.text.strip()
+    position = 0
+    for glyph in box.glyphs:
+        piece = glyph.text.strip()
+        at = text.find(piece, position)
+        if at < 0:
+            continue
+        position = at + len(piece)
+        yield at, position, glyph
 
 
 def _character_scores(line: list[TextBox]) -> tuple[float, ...]:
@@ -304,14 +312,8 @@ def _character_scores(line: list[TextBox]) -> tuple[float, ...]:
     for index, box in enumerate(line):
         text = box.text.strip()
         own = [box.score] * len(text)
-        position = 0
-        for glyph in box.glyphs:
-            piece = glyph.text.strip()
-            at = text.find(piece, position)
-            if at < 0:
-                continue
-            position = at + len(piece)
-            own[at:position] = [glyph.score] * len(piece)
+        for start, end, glyph in _located(box):
+            own[start:end] = [glyph.score] * (end - start)
         if index:
             scores.append(1.0)
         scores += own
