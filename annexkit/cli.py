@@ -393,7 +393,9 @@ def _report_copies(results: list[PackageResult], folder: Path) -> None:
         for document in package.documents:
             written += document.searchable is not None
             if document.searchable_error:
-                click.echo(f"{package.path}/{document.path}：{document.searchable_error}", err=True)
+                lone = Path(package.path).name == document.path.split("#", 1)[0]
+                where = package.path if lone else f"{package.path}/{document.path}"
+                click.echo(f"{where}：{document.searchable_error}", err=True)
     click.echo(
         f"已写入 {written} 份可检索副本 / {written} searchable copies written → {folder}",
         err=True,

@@ -225,3 +225,19 @@ def test_multipage_tiff(tmp_path: Path) -> None:
 def test_missing_source(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         write_searchable(tmp_path / "none.pdf", [], tmp_path / "out.pdf")
+
+
+def test_only_wholly_scanned_files_get_a_copy(tmp_path: Path) -> None:
+    """``annex check --searchable``: a PDF with a text-layer page is not rasterised into a
+    copy (its real text would be lost); a file with no scanned page is passed over quietly."""
+    from annexkit.checker.document import searchable_copy
+    from annexkit.checker.layout import LayoutDocument
+
+    source = tmp_path / "mixed.pdf"
+    source.write_bytes(b"%PDF-1.4 not read")
+    mixed = LayoutDocument("mixed.pdf", "pdf", [], pages=2, text_runs={2: []}, turns={2: 0})
+    copy, why = searchable_copy(source, "mixed.pdf", [mixed], tmp_path / "out")
+    assert copy is None and why is not None and "text layer" in why
+    typed = LayoutDocument("typed.pdf", "pdf", [], pages=1)
+    assert searchable_copy(source, "typed.pdf", [typed], tmp_path / "out") == (None, None)
+    assert not (tmp_path / "out").exists()
