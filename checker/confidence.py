@@ -10,8 +10,6 @@ no score and are never marked.
 
 from __future__ import annotations
 
-from typing import Any
-
 from annexkit.checker.extract import Extracted
 from annexkit.checker.findings import Finding
 from annexkit.checker.labels import Path_
@@ -19,7 +17,7 @@ from annexkit.schema import label_at, pointer
 
 VALUE_CONFIDENCE = 0.5
 """Values with a character read with a lower score (less than even odds) are marked. On the
-scanned benchmark corpus (4,600 values at 150 and 300 dpi, all read right) the lowest such
+scanned benchmark corpus (about 4,400 values at 150 and 300 dpi, all read right) the lowest such
 score of a value was 0.506; per-character scores of right readings often fall to 0.5–0.7,
 so a higher threshold would mark many right values."""
 
@@ -30,19 +28,9 @@ def uncertain_values(extracted: Extracted) -> dict[Path_, float]:
     for path, where in extracted.sources.items():
         if where.confidence is None or where.confidence >= VALUE_CONFIDENCE:
             continue
-        if extracted.raw.get(path, "").strip() and not isinstance(_get(extracted, path), bool):
+        if extracted.raw.get(path, "").strip() and not isinstance(extracted.value(path), bool):
             out[path] = where.confidence  # a signature's state comes from ink, not from text
     return out
-
-
-def _get(extracted: Extracted, path: Path_) -> Any:
-    target: Any = extracted.data
-    for step in path:
-        try:
-            target = target[step]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return target
 
 
 def confidence_findings(

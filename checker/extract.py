@@ -51,6 +51,16 @@ class Extracted:
     raw: dict[Path_, str] = field(default_factory=dict)
     """The text each value was read from, before normalisation."""
 
+    def value(self, path: Path_) -> Any:
+        """The value at ``path`` in ``data``; None where there is none."""
+        data: Any = self.data
+        for step in path:
+            if isinstance(step, int):
+                data = data[step] if isinstance(data, list) and step < len(data) else None
+            else:
+                data = data.get(step) if isinstance(data, dict) else None
+        return data
+
     def put(self, path: Path_, value: Any, where: Location, raw: str) -> None:
         if path in self.sources or (value is None and not _is_boolean(self.annex, path)):
             return

@@ -90,7 +90,7 @@ def _people(rows_path: Path_) -> Rule:
     """ID numbers: each once per document; stated gender (and age) agree with the number."""
 
     def rule(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding]:
-        rows = _get(extracted.data, rows_path) or []
+        rows = extracted.value(rows_path) or []
         seen: dict[str, int] = {}
         for index, row in enumerate(rows):
             if not isinstance(row, dict):
@@ -141,7 +141,7 @@ def _people(rows_path: Path_) -> Rule:
 
 def _date_order(start_path: Path_, end_path: Path_) -> Rule:
     def rule(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding]:
-        start, end = _date(_get(extracted.data, start_path)), _date(_get(extracted.data, end_path))
+        start, end = _date(extracted.value(start_path)), _date(extracted.value(end_path))
         if start and end and start > end:
             yield _finding(
                 extracted,
@@ -169,8 +169,8 @@ def _count(
     path: Path_, rows_path: Path_, zh: str, en: str, counted: Callable[[list[Any]], int] = len
 ) -> Rule:
     def rule(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding]:
-        stated = _get(extracted.data, path)
-        rows = _get(extracted.data, rows_path)
+        stated = extracted.value(path)
+        rows = extracted.value(rows_path)
         if isinstance(stated, bool) or not isinstance(stated, int) or not isinstance(rows, list):
             return
         actual = counted(rows)
@@ -289,7 +289,7 @@ SIGNATURES = {
 
 def _signatures(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding]:
     for path, who_zh, who_en in SIGNATURES[extracted.annex]:
-        if _get(extracted.data, path) is not True:
+        if extracted.value(path) is not True:
             yield _finding(
                 extracted,
                 "missing-signature",
@@ -297,15 +297,6 @@ def _signatures(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding]
                 f"{who_zh}未签名或盖章",
                 f"no {who_en} signature or stamp",
             )
-
-
-def _get(data: Any, path: Path_) -> Any:
-    for step in path:
-        if isinstance(step, int):
-            data = data[step] if isinstance(data, list) and step < len(data) else None
-        else:
-            data = data.get(step) if isinstance(data, dict) else None
-    return data
 
 
 RULES: dict[str, tuple[Rule, ...]] = {

@@ -180,7 +180,7 @@ def _pdf_pages(
                 runs = pages[index] if index < len(pages) else []
                 scale = dpi / 72.0
                 if runs:
-                    ocr_width = _run(runs[0])[2][0]  # of the page turned upright
+                    ocr_width = _placed(runs[0])[2][0]  # of the page turned upright
                     if ocr_width > 0:
                         scale = ocr_width / width_pt
                 bitmap = page.render(scale=scale)
@@ -264,12 +264,6 @@ def _encode(array: _Image, width_pt: float, height_pt: float, quality: int) -> _
     height, width = array.shape[:2]
     components = 1 if array.ndim == 2 else 3
     return _Page(jpeg.tobytes(), width, height, components, width_pt, height_pt)
-
-
-def _run(run: TextRun) -> tuple[str, tuple[float, float, float, float], tuple[float, float]]:
-    text, corners, size = _placed(run)
-    xs, ys = corners[0::2], corners[1::2]
-    return str(text), (min(xs), min(ys), max(xs), max(ys)), size
 
 
 def _placed(run: TextRun) -> tuple[str, tuple[float, ...], tuple[float, float]]:

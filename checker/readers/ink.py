@@ -96,9 +96,7 @@ def cell_ink(
     res = dpi if dpi is not None else estimate_dpi(page.shape)
     px_per_mm = res / MM_PER_INCH
     height, width = page.shape[:2]
-    x0, y0, x1, y1 = (round(v) for v in box)
-    x0, x1 = sorted((max(0, min(width, x0)), max(0, min(width, x1))))
-    y0, y1 = sorted((max(0, min(height, y0)), max(0, min(height, y1))))
+    x0, y0, x1, y1 = _clipped(box, page.shape)
     if x1 - x0 < 4 or y1 - y0 < 4:
         return InkReading(False, 0.0, False, 0.5)
 
@@ -142,13 +140,19 @@ def red_stamp(
     if page.ndim == 2:
         return False
     res = dpi if dpi is not None else estimate_dpi(page.shape)
-    height, width = page.shape[:2]
-    x0, y0, x1, y1 = (round(v) for v in box)
-    x0, x1 = max(0, x0), min(width, x1)
-    y0, y1 = max(0, y0), min(height, y1)
+    x0, y0, x1, y1 = _clipped(box, page.shape)
     if x1 - x0 < 4 or y1 - y0 < 4:
         return False
     return _red_stamp(page[y0:y1, x0:x1], res / MM_PER_INCH)
+
+
+def _clipped(box: tuple[float, float, float, float], shape: tuple[int, ...]) -> Box:
+    """``box`` rounded, ordered and cut to the page of ``shape``."""
+    height, width = shape[:2]
+    x0, y0, x1, y1 = (round(v) for v in box)
+    x0, x1 = sorted((max(0, min(width, x0)), max(0, min(width, x1))))
+    y0, y1 = sorted((max(0, min(height, y0)), max(0, min(height, y1))))
+    return x0, y0, x1, y1
 
 
 def _gray(cell: _U8) -> _U8:

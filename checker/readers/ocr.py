@@ -130,7 +130,7 @@ def engine() -> Any:
     # RapidOCR enlarges a page whose short side is under 736 px before detection; the
     # orientation pass detects on a deliberately small page.
     params["Det.limit_side_len"] = 256
-    threads = int(os.environ.get("ANNEXKIT_OCR_THREADS", "1"))
+    threads = int(os.environ.get(THREADS_NOTE, "1"))
     params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
     params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
     # Reusing memory between runs: recognition of a table page took 0.82 s instead of 0.93 s.
@@ -246,7 +246,7 @@ def recognise(page: Page, which: Sequence[int] | None = None) -> list[TextBox | 
     crops = [_crop(page.image, q) for q in quads]
     eng = engine()
     with _lock:
-        result = eng._load_rec_model()(_rec_input(crops))
+        result = eng._load_rec_model()(_rec_input(crops, word_boxes=True))
         result = eng.cal_rec_boxes(crops, np.asarray(quads), result, True)
     out: list[TextBox | None] = []
     for quad, text, score, words in zip(
@@ -263,12 +263,6 @@ def recognise(page: Page, which: Sequence[int] | None = None) -> list[TextBox | 
         )
         out.append(TextBox(text, _quad_box(quad), float(score), glyphs))
     return out
-
-
-def ocr_page(image: Image) -> list[TextBox]:
-    """Every line of text on ``image`` (already upright) with its box and score (0–1)."""
-    page = Page(image, _detect(image), 0, 0.0)
-    return [box for box in recognise(page) if box is not None]
 
 
 def _detect(image: Image) -> list[Quad]:
@@ -292,11 +286,8 @@ def _without_rulings(image: Image) -> Image:
     """``image`` with its ruling lines and underlines painted white, for text detection
     only: digits written on an underline (``应到 __20__ 人``) or touching a cell border are
     otherwise taken as part of a line and missed. Recognition reads the untouched page."""
-    grey = _grey(image)
-    binary = cv2.adaptiveThreshold(
-        grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15
-    )
-    height, width = grey.shape[:2]
+    binary = _ink(image)
+    height, width = binary.shape[:2]
     lines: Image = np.zeros(binary.shape, dtype=np.uint8)
     for size in (
         (max(10, round(width * RULING_SHARE)), 1),
@@ -312,10 +303,10 @@ def _without_rulings(image: Image) -> Image:
     return cleaned
 
 
-def _rec_input(crops: list[Image]) -> Any:
+def _rec_input(crops: list[Image], *, word_boxes: bool = False) -> Any:
     from rapidocr.ch_ppocr_rec.typings import TextRecInput
 
-    return TextRecInput(img=crops, return_word_box=True)
+    return TextRecInput(img=crops, return_word_box=word_boxes)
 
 
 def _crop(image: Image, quad: Quad) -> Image:
@@ -326,7 +317,7 @@ def _crop(image: Image, quad: Quad) -> Image:
 
 def _upside_down(image: Image, quads: list[Quad]) -> bool:
     widest = sorted(quads, key=lambda q: _quad_size(q)[0], reverse=True)[:ORIENTATION_LINES]
-    # A dozen characters tell which way up a line is; a whole line of prose costs ten times as
+    # A few characters tell which way up a line is; a whole line of prose costs many times as
     # much to recognise (twice).
     crops = [c[:, : ORIENTATION_CHARS * c.shape[0]] for c in (_crop(image, q) for q in widest)]
     crops = [c for c in crops if c.size]
@@ -335,17 +326,11 @@ def _upside_down(image: Image, quads: list[Quad]) -> bool:
     eng = engine()
     with _lock:
         rec = eng._load_rec_model()
-        upright_score = float(np.mean(rec(_rec_input_plain(crops)).scores))
+        upright_score = float(np.mean(rec(_rec_input(crops)).scores))
         if upright_score >= UPRIGHT_SCORE:
             return False
-        flipped = rec(_rec_input_plain([rotate_quarter(c, 180) for c in crops])).scores
+        flipped = rec(_rec_input([rotate_quarter(c, 180) for c in crops])).scores
     return float(np.mean(flipped)) > upright_score
-
-
-def _rec_input_plain(crops: list[Image]) -> Any:
-    from rapidocr.ch_ppocr_rec.typings import TextRecInput
-
-    return TextRecInput(img=crops, return_word_box=False)
 
 
 def _turned_quad(quad: Quad, width: int, height: int) -> Quad:
@@ -367,15 +352,11 @@ def skew(image: Image) -> float:
     """Counter-clockwise tilt of the page in degrees (within ±MAX_SKEW), from its long ruling
     lines, horizontal and vertical (a page scanned sideways shows its rows as vertical
     lines); 0.0 when the page has none."""
-    grey = _grey(_downscale(image, SKEW_SIDE))
-    binary = cv2.adaptiveThreshold(
-        grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15
-    )
+    binary = _ink(_downscale(image, SKEW_SIDE))
     angles: list[float] = []
     weights: list[float] = []
     # In the transposed page vertical lines lie across, tilted the other way.
-    across: Image = np.asarray(binary, dtype=np.uint8)
-    for mask, sign in ((across, -1.0), (np.ascontiguousarray(across.T), 1.0)):
+    for mask, sign in ((binary, -1.0), (np.ascontiguousarray(binary.T), 1.0)):
         for angle, length in _line_angles(mask):
             angles.append(sign * angle)
             weights.append(length)
@@ -417,6 +398,14 @@ def rotate(image: Image, degrees: float) -> Image:
         image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=border
     )
     return np.ascontiguousarray(turned)
+
+
+def _ink(image: Image) -> Image:
+    """Dark marks white on black, against the local background (grey paper, uneven light)."""
+    binary = cv2.adaptiveThreshold(
+        _grey(image), 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15
+    )
+    return np.asarray(binary, dtype=np.uint8)
 
 
 def _grey(image: Image) -> Image:

@@ -89,8 +89,7 @@ def scan_page(image: Image, number: int, points_per_pixel: float | None = None) 
     free = place(grids, [part for box in boxes for part in _split_at_rulings(box, grids)])
     items: list[tuple[float, Block]] = []
     for index, grid in enumerate(grids):
-        mine = [c for c in columns if c[0] == index]
-        table = _table(grid, number, points_per_pixel, image, mine)
+        table = _table(grid, number, points_per_pixel, image, columns.get(index, []))
         items.append((float(grid.ys[0]), table))
     dpi = 72.0 / points_per_pixel
     for line in lines_of(free):
@@ -114,12 +113,13 @@ HEADER_ROWS = 3
 _SIGNATURE_HEADER = re.compile(r".{0,4}(签到|签退|签名|签字)(\(签名\)|签名)?")
 
 
-Column = tuple[int, int, int, int]
-"""(grid, first column, last column, last header row) of a signature column."""
+Column = tuple[int, int, int]
+"""(first column, last column, last header row) of a signature column."""
 
 
-def _read(page: Page, grids: list[Grid]) -> tuple[list[TextBox], list[Column]]:
-    """The page's text lines, read, except those in signature columns; and those columns."""
+def _read(page: Page, grids: list[Grid]) -> tuple[list[TextBox], dict[int, list[Column]]]:
+    """The page's text lines, read, except those in signature columns; and those columns,
+    by grid."""
     owner = {id(cell): number for number, grid in enumerate(grids) for cell in grid.cells}
     spots = [cell_at(grids, (b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for b in page.boxes]
     first = [i for i, spot in enumerate(spots) if spot is not None and spot.row < HEADER_ROWS]
@@ -127,7 +127,7 @@ def _read(page: Page, grids: list[Grid]) -> tuple[list[TextBox], list[Column]]:
     columns = _signature_columns(grids, spots, read)
     rest = []
     for index, spot in enumerate(spots):
-        if spot is not None and _in_column(spot, owner[id(spot)], columns):
+        if spot is not None and _in_column(spot, columns.get(owner[id(spot)], [])):
             read.pop(index, None)  # a signature in the first rows, read as noise
         elif index not in read:
             rest.append(index)
@@ -137,7 +137,7 @@ def _read(page: Page, grids: list[Grid]) -> tuple[list[TextBox], list[Column]]:
 
 def _signature_columns(
     grids: list[Grid], spots: list[GridCell | None], read: dict[int, TextBox | None]
-) -> list[Column]:
+) -> dict[int, list[Column]]:
     """The signature columns: under a header cell holding only 签到, 签退, 学员签名 … in a
     table of at least four columns."""
     texts: dict[int, list[str]] = {}
@@ -145,7 +145,7 @@ def _signature_columns(
         spot = spots[index]
         if box is not None and spot is not None:
             texts.setdefault(id(spot), []).append(box.text)
-    out: list[Column] = []
+    out: dict[int, list[Column]] = {}
     for number, grid in enumerate(grids):
         if len(grid.xs) < 5:
             continue
@@ -153,15 +153,15 @@ def _signature_columns(
             text = clean("".join(texts.get(id(cell), []))).replace(" ", "")
             if cell.row < HEADER_ROWS and _SIGNATURE_HEADER.fullmatch(text):
                 last = cell.column + cell.colspan - 1
-                out.append((number, cell.column, last, cell.row + cell.rowspan - 1))
+                out.setdefault(number, []).append((cell.column, last, cell.row + cell.rowspan - 1))
     return out
 
 
-def _in_column(spot: GridCell, grid: int, columns: list[Column]) -> bool:
+def _in_column(spot: GridCell, columns: list[Column]) -> bool:
+    """Below the header of one of ``columns`` (its table's signature columns)."""
     last = spot.column + spot.colspan - 1
     return any(
-        grid == number and first <= spot.column and last <= end and spot.row > header
-        for number, first, end, header in columns
+        first <= spot.column and last <= end and spot.row > header for first, end, header in columns
     )
 
 
@@ -251,7 +251,7 @@ def _line_with_blanks(
             continue
         region = (x0, round(top - 0.8 * height), round(x1), round(bottom + 0.4 * height))
         hidden = [m for m in masks if _overlaps(m, region)]
-        signed = _safely(_ink_signed, image, region, hidden, dpi)
+        signed = _signed_at(image, region, hidden, dpi) is True
         if not signed and re.search(r"[盖签]章", text[max(0, after - 6) : after]):
             around = (
                 round(x0 - 6 * height),
@@ -259,7 +259,7 @@ def _line_with_blanks(
                 round(x1),
                 round(bottom + STAMP_HEIGHTS * height),
             )
-            signed = _safely(_stamped, image, around, (), dpi)
+            signed = _stamped(image, around, dpi)
         if signed:
             inked.append(after)
     return text, tuple(inked)
@@ -324,24 +324,22 @@ def _overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _ink_signed(image: Image, region: Box, hidden: Sequence[Box], dpi: float) -> bool:
-    return cell_ink(image, region, hidden, dpi=dpi, max_skew=RESIDUAL_SKEW).signed
+# A failing signature detector must not make the page unreadable: it reads as unknown (a
+# cell) or blank (a line).
 
 
-def _stamped(image: Image, region: Box, _hidden: Sequence[Box], dpi: float) -> bool:
-    return red_stamp(image, region, dpi=dpi)
-
-
-def _safely(
-    measure: Callable[[Image, Box, Sequence[Box], float], bool],
-    image: Image,
-    region: Box,
-    hidden: Sequence[Box],
-    dpi: float,
-) -> bool:
-    """A failing signature detector must not make the page unreadable: it reads blank."""
+def _signed_at(image: Image, region: Box, printed: Sequence[Box], dpi: float | None) -> bool | None:
+    """Whether ``region`` holds ink other than the ``printed`` text; None when the detector
+    failed."""
     try:
-        return measure(image, region, hidden, dpi)
+        return cell_ink(image, region, printed, dpi=dpi, max_skew=RESIDUAL_SKEW).signed
+    except Exception:
+        return None
+
+
+def _stamped(image: Image, region: Box, dpi: float) -> bool:
+    try:
+        return red_stamp(image, region, dpi=dpi)
     except Exception:
         return False
 
@@ -384,7 +382,8 @@ def _table(grid: Grid, number: int, scale: float, image: Image, columns: list[Co
     ]
     cells: list[Cell] = []
     for spot in grid.cells:
-        text = "\n".join(line_text(line) for line in lines_of(spot.texts))
+        lines = lines_of(spot.texts)
+        text = "\n".join(line_text(line) for line in lines)
         x0, y0, x1, y1 = spot.box
         cell = Cell(
             text,
@@ -397,10 +396,11 @@ def _table(grid: Grid, number: int, scale: float, image: Image, columns: list[Co
         )
         if _may_be_signed(spot, labelled, columns):
             printed = [t.box for t in spot.texts if any(word in t.text for word in _PRINTED)]
-            cell.ink = _ink_share(image, spot.box, printed, 72.0 / scale if scale else None)
+            signed = _signed_at(image, spot.box, printed, 72.0 / scale if scale else None)
+            cell.ink = None if signed is None else float(signed)
         if spot.texts:
             scores: list[float] = []
-            for index, line in enumerate(lines_of(spot.texts)):
+            for index, line in enumerate(lines):
                 scores += [1.0] * (index > 0) + list(_character_scores(line))  # "\n" joins
             cell.confidence = value_confidence(text, scores)
         cells.append(cell)
@@ -414,7 +414,7 @@ _SIGNATURE_WORDS = ("签名", "签字", "签章", "盖章", "签到", "签退")
 
 def _may_be_signed(spot: GridCell, labelled: list[GridCell], columns: list[Column]) -> bool:
     """In a signature column, a signature label's cell, or the cell right of or below one."""
-    if columns and _in_column(spot, columns[0][0], columns):
+    if _in_column(spot, columns):
         return True
     for label in labelled:
         if label is spot:
@@ -426,21 +426,6 @@ def _may_be_signed(spot: GridCell, labelled: list[GridCell], columns: list[Colum
         if beside or below:
             return True
     return False
-
-
-def _ink_share(
-    image: Image,
-    box: tuple[int, int, int, int],
-    printed: list[tuple[int, int, int, int]],
-    dpi: float | None,
-) -> float | None:
-    """1.0 for a signed or stamped cell, 0.0 for a blank one (``Cell.ink``), None when the
-    detector failed: a failing signature detector must not make the page unreadable."""
-    try:
-        reading = cell_ink(image, box, printed, dpi=dpi, max_skew=RESIDUAL_SKEW)
-    except Exception:
-        return None
-    return 1.0 if reading.signed else 0.0
 
 
 def continues(
