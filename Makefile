@@ -49,7 +49,7 @@ lint: setup
 	$(BIN)/ruff format --check annexkit checker generator scripts tests benchmarks
 
 typecheck: setup
-	$(BIN)/mypy
+	$(BIN)/python scripts/typecheck.py
 
 unit: setup
 	$(BIN)/pytest -q
@@ -62,9 +62,9 @@ test: lint typecheck unit samples
 
 # Speed and accuracy figures (minutes; compare ratios within one run on a shared machine).
 bench: setup
-	$(BIN)/python benchmarks/bench_generate.py
-	$(BIN)/python benchmarks/bench_readers.py
-	$(BIN)/python benchmarks/bench_check.py
+	$(BIN)/python -m benchmarks.bench_generate
+	$(BIN)/python -m benchmarks.bench_readers
+	$(BIN)/python -m benchmarks.bench_check
 	$(BIN)/python -m benchmarks.bench_ocr
 
 clean:

@@ -1,6 +1,6 @@
 """Checker throughput, next to raw PDF text extraction, and the checker's memory.
 
-    .venv/bin/python benchmarks/bench_check.py [--packages N] [--sample-every K] [--cli]
+    .venv/bin/python -m benchmarks.bench_check [--packages N] [--sample-every K] [--cli]
                                                [--json FILE]
 
 One "ten-page package" is generated once from the sample class, as PDF and as DOCX: the
@@ -59,7 +59,7 @@ from annexkit.checker.discover import discover
 from annexkit.checker.result import PackageResult
 from annexkit.generator.output import write_documents
 from annexkit.generator.package import Document, derive_ledger, plan_package
-from annexkit.synthetic import make_roster
+from tests.synthetic import make_roster
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "classes" / "jiangmen-electrician-2025" / "class.yaml"

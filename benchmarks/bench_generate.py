@@ -1,7 +1,7 @@
 """Generation throughput: DOCX and DOCX+PDF for the filing form, ledgers of 300 and 2,000
 rows, and a 20-document package, with the ratios the targets are stated in.
 
-    .venv/bin/python benchmarks/bench_generate.py [--json FILE]
+    .venv/bin/python -m benchmarks.bench_generate [--json FILE]
 
 Targets (issue 2): a 300-row ledger DOCX under 1 s; a 20-document package to PDF under 3×
 one document to PDF; PDF cost linear in rows; a 2,000-row ledger to PDF under 30 s.
@@ -23,7 +23,7 @@ from typing import Any
 
 from annexkit.generator.output import write_documents
 from annexkit.generator.package import Document, derive_ledger, plan_package
-from annexkit.synthetic import make_roster
+from tests.synthetic import make_roster
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "classes" / "jiangmen-electrician-2025" / "class.yaml"

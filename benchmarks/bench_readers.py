@@ -1,7 +1,7 @@
 """PDF reading cost per page: the checker's PDF reader against ``pdftotext`` and PyPDFium2's
 plain text, on generated forms (a 300-row ledger, the filing, a sign-in sheet).
 
-    .venv/bin/python benchmarks/bench_readers.py [--repeat N] [--pdfplumber] [--json FILE]
+    .venv/bin/python -m benchmarks.bench_readers [--repeat N] [--pdfplumber] [--json FILE]
 
 Target (issue 3): reading a digital PDF page costs at most 15× what ``pdftotext`` takes on
 it. ``pdftotext`` runs as a subprocess, as a user would run it, start-up included.
@@ -30,7 +30,7 @@ import pypdfium2 as pdfium  # type: ignore[import-untyped]
 from annexkit.checker.readers.pdf import read_pdf
 from annexkit.generator.output import write_documents
 from annexkit.generator.package import Document, derive_ledger, plan_package
-from annexkit.synthetic import make_roster
+from tests.synthetic import make_roster
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "classes" / "jiangmen-electrician-2025" / "class.yaml"

@@ -14,7 +14,7 @@ from annexkit import ANNEXES
 from annexkit.checker.labels import annex_labels, label_key
 from annexkit.checker.layout import LayoutDocument, Paragraph, Table
 from annexkit.checker.readers.pdf import subset
-from annexkit.schema import load_schema
+from annexkit.contract.schema import load_schema
 
 THRESHOLD = 0.45
 _LABEL_BEFORE_COLON = re.compile(r"([^：:,，;；。\s]{1,24})\s*[：:]")

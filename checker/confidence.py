@@ -13,7 +13,7 @@ from __future__ import annotations
 from annexkit.checker.extract import Extracted
 from annexkit.checker.findings import Finding
 from annexkit.checker.labels import Path_
-from annexkit.schema import label_at, pointer
+from annexkit.contract.schema import label_at, pointer
 
 VALUE_CONFIDENCE = 0.5
 """Values with a character read with a lower score (less than even odds) are marked. On the

@@ -13,8 +13,8 @@ from annexkit.checker.layout import LayoutDocument
 from annexkit.checker.readers import read
 from annexkit.checker.readers.errors import UnreadableDocument
 from annexkit.checker.result import DocumentResult
-from annexkit.checker.rules import check_record
-from annexkit.schema import pointer
+from annexkit.checker.rules.document import check_record
+from annexkit.contract.schema import pointer
 
 LOW_CONFIDENCE = 0.8
 

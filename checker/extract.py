@@ -36,7 +36,7 @@ from annexkit.checker.layout import (
     value_confidence,
 )
 from annexkit.checker.normalize import is_signed, normalize, parse_date_range
-from annexkit.schema import resolve
+from annexkit.contract.schema import resolve
 
 ENUMERATED = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[.、．)）]\s*(?P<text>.+)$", re.S)
 
@@ -76,7 +76,7 @@ class Extracted:
 
 
 def _is_boolean(annex: str, path: Path_) -> bool:
-    from annexkit.schema import node_at
+    from annexkit.contract.schema import node_at
 
     return (node_at(annex, path) or {}).get("type") == "boolean"
 

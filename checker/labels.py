@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from annexkit import ANNEXES
-from annexkit.schema import JSON, load_schema, resolve
+from annexkit.contract.schema import JSON, load_schema, resolve
 
 Path_ = tuple[str | int, ...]
 UNITS = ("元", "人", "周岁", "岁", "学时", "小时", "天", "个")

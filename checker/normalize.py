@@ -11,8 +11,8 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from annexkit.formats import normalize_credit_code, normalize_id_number, normalize_phone
-from annexkit.schema import JSON, resolve
+from annexkit.contract.formats import normalize_credit_code, normalize_id_number, normalize_phone
+from annexkit.contract.schema import JSON, resolve
 
 SIGNED_MARKS = frozenset("✓√✔☑vV是有已")
 BLANK_MARKS = frozenset(("", "/", "—", "-", "无", "否", "×", "✗", "缺", "缺勤"))

@@ -7,11 +7,11 @@ import datetime as dt
 from typing import Any, Protocol
 
 from annexkit.checker.findings import Finding
-from annexkit.checker.package_rules import Policy, package_findings
 from annexkit.checker.result import PackageResult
-from annexkit.profiles import Profile
-from annexkit.subsidy import estimate, yuan
-from annexkit.workdays import default_calendar
+from annexkit.checker.rules.package import Policy, package_findings
+from annexkit.policy.profiles import Profile
+from annexkit.policy.subsidy import estimate, yuan
+from annexkit.policy.workdays import default_calendar
 
 
 class GrantRegistry(Protocol):

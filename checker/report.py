@@ -26,8 +26,8 @@ from urllib.parse import quote
 from annexkit import ANNEXES, __version__
 from annexkit.checker.findings import CATALOGUE, Finding
 from annexkit.checker.result import DocumentResult, PackageResult
-from annexkit.formats import mask_id, mask_phone
-from annexkit.schema import child, label_at, load_schema, node_at, resolve
+from annexkit.contract.formats import mask_id, mask_phone
+from annexkit.contract.schema import child, label_at, load_schema, node_at, resolve
 
 REPORT_VERSION = "1"
 TOOL_NAME = "annexkit"

@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from annexkit.formats import looks_damaged_by_spreadsheet
-from annexkit.schema import Problem, child, load_schema, resolve
+from annexkit.contract.formats import looks_damaged_by_spreadsheet
+from annexkit.contract.schema import Problem, child, load_schema, resolve
 
 
 class DataFileError(Exception):

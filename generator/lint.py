@@ -20,8 +20,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from jinja2 import nodes
 
+from annexkit.contract.schema import JSON, iter_properties, label_at, load_schema, resolve
 from annexkit.generator.render import FILTERS, jinja_env
-from annexkit.schema import JSON, iter_properties, label_at, load_schema, resolve
 
 ITEM = "[]"
 """Path step for "each element of an array" (the loop variable of a row loop)."""

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annexkit.formats import age_on, id_gender, validate_id_number
+from annexkit.contract.formats import age_on, id_gender, validate_id_number
+from annexkit.contract.schema import Problem, coerce_scalars, load_schema, validate
 from annexkit.generator.data import DataFileError, InvalidDataError, load_mapping, read_roster
-from annexkit.schema import Problem, coerce_scalars, load_schema, validate
 
 CLASS_KEYS = ("filing", "agreement", "ledger", "signin")
 FILE_NAMES = {

@@ -37,7 +37,7 @@ def find_soffice() -> str:
 
 
 def fontconfig_file() -> Path:
-    return Path(str(files("annexkit") / "forms" / "fonts.conf"))
+    return Path(str(files("annexkit.forms") / "fonts.conf"))
 
 
 def convert_to_pdf(

@@ -12,8 +12,8 @@ from typing import Any
 import jinja2
 from docxtpl import DocxTemplate, Listing
 
+from annexkit.contract.schema import load_schema, with_optional_blanks
 from annexkit.generator import text
-from annexkit.schema import load_schema, with_optional_blanks
 
 FILTERS: Mapping[str, Callable[[Any], str]] = {
     "cn_date": text.cn_date,
@@ -41,7 +41,7 @@ def jinja_env() -> jinja2.Environment:
 
 def default_template(annex: str) -> Path:
     """The shipped form of an annex (``annexkit/forms/ANNEX.docx``)."""
-    return Path(str(files("annexkit") / "forms" / f"{annex}.docx"))
+    return Path(str(files("annexkit.forms") / f"{annex}.docx"))
 
 
 def render_context(annex: str, record: Mapping[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ generator with the handwritten parts filled in, as a submitted package would be)
 give, written here by hand. ``annex check samples/packages --expect`` compares them, and
 ``make test`` runs it. People and organisations are synthetic.
 
-    .venv/bin/python scripts/make_check_samples.py
+    .venv/bin/python -m scripts.make_check_samples
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import yaml
 
 from annexkit.generator.output import write_documents
 from annexkit.generator.package import FILE_NAMES, Document, derive_ledger, derive_signins
-from annexkit.synthetic import make_id_number, make_roster
+from tests.synthetic import make_id_number, make_roster
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "samples" / "packages"

@@ -1,9 +1,9 @@
 """Write the synthetic roster of the sample class (samples/jiangmen-electrician-2025).
 
-The people are made by annexkit.synthetic from a fixed seed: valid check digits, no real
+The people are made by tests.synthetic from a fixed seed: valid check digits, no real
 person. ID and phone columns are stored as text (number format "@") as Excel users must.
 
-    .venv/bin/python scripts/make_sample.py
+    .venv/bin/python -m scripts.make_sample
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from annexkit.synthetic import make_roster
+from tests.synthetic import make_roster
 
 SAMPLE = (
     Path(__file__).resolve().parent.parent / "samples" / "classes" / "jiangmen-electrician-2025"

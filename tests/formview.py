@@ -10,8 +10,8 @@ from typing import Any
 from docx.document import Document as DocxDocument
 from docx.table import Table
 
+from annexkit.contract.schema import load_schema, resolve
 from annexkit.generator.text import cn_date, mark, money
-from annexkit.schema import load_schema, resolve
 
 
 def norm(text: str) -> str:

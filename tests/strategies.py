@@ -12,9 +12,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from annexkit.formats import credit_check_char, id_check_char
+from annexkit.contract.formats import credit_check_char, id_check_char
 from annexkit.generator.text import rmb_upper
-from annexkit.synthetic import JIANGMEN_AREAS
+from tests.synthetic import JIANGMEN_AREAS
 
 HAN = "江门市蓬江区新会台山开平鹤山恩平恒达五金制品有限公司职业培训学校电工焊工育婴员技能提升"
 TEXT_ALPHABET = HAN + "0123456789ABCxyz&<>\"'（）-、"
@@ -195,6 +195,6 @@ def classes(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def _age(id_number: str, day: dt.date) -> int:
-    from annexkit.formats import age_on
+    from annexkit.contract.formats import age_on
 
     return age_on(id_number, day)

@@ -20,7 +20,7 @@ import yaml
 
 from annexkit.checker.document import check_document
 from annexkit.checker.result import DocumentResult
-from annexkit.formats import validate_credit_code, validate_id_number
+from annexkit.contract.formats import validate_credit_code, validate_id_number
 from tests.corpus.build import FILES, build_corpus
 
 CASES_FILE = Path(__file__).parent / "corpus" / "cases.yaml"

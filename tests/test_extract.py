@@ -9,7 +9,7 @@ from annexkit.checker.extract import extract, inline_pairs
 from annexkit.checker.labels import annex_labels
 from annexkit.checker.layout import Cell, LayoutDocument, Paragraph, Table
 from annexkit.checker.normalize import normalize, parse_date, parse_date_range
-from annexkit.schema import node_at
+from annexkit.contract.schema import node_at
 
 
 @pytest.mark.parametrize(

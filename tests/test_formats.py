@@ -1,5 +1,5 @@
-"""Tests of ``annexkit.formats``: the contract's value formats (id_number, credit_code, phone,
-date), their normalisers, the facts derived from an ID number, masking, and the jsonschema
+"""Tests of ``annexkit.contract.formats``: the contract's value formats (id_number, credit_code,
+phone, date), their normalisers, the facts derived from an ID number, masking, and the jsonschema
 binding.
 
 Reference values come from /work/shared/spec/domain-notes.md and data-contract.md. Check
@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annexkit.formats import (
+from annexkit.contract.formats import (
     FORMAT_CHECKER,
     FormatError,
     FormatViolation,

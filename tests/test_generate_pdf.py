@@ -74,7 +74,7 @@ def test_long_ledger_repeats_its_header_on_every_page(
 
     from annexkit.generator.output import write_documents
     from annexkit.generator.package import derive_ledger
-    from annexkit.synthetic import make_roster
+    from tests.synthetic import make_roster
 
     filing = sample_documents[0].record
     roster = make_roster(random.Random(5), 40, dt.date(2025, 11, 3))

@@ -12,11 +12,11 @@ import pytest
 import yaml
 from openpyxl import Workbook
 
-from annexkit.formats import age_on, id_gender
+from annexkit.contract.formats import age_on, id_gender
 from annexkit.generator.data import DataFileError, InvalidDataError
 from annexkit.generator.package import Document, plan_package
-from annexkit.synthetic import make_roster
 from tests.conftest import SAMPLE_CLASS
+from tests.synthetic import make_roster
 
 
 def of(documents: list[Document], annex: str) -> list[Document]:

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from annexkit.checker.package_rules import Policy, package_findings
 from annexkit.checker.result import DocumentResult, PackageResult
-from annexkit.synthetic import make_id_number
-from annexkit.workdays import WorkCalendar
+from annexkit.checker.rules.package import Policy, package_findings
+from annexkit.policy.workdays import WorkCalendar
+from tests.synthetic import make_id_number
 
 # Official data only: a developer's own calendar files must not change these answers.
 CALENDAR = WorkCalendar.load(user_dir=Path(tempfile.mkdtemp()))

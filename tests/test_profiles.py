@@ -14,8 +14,8 @@ import yaml
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from annexkit.cli_profiles import profiles
-from annexkit.profiles import (
+from annexkit.cli.profiles import profiles
+from annexkit.policy.profiles import (
     DEFAULT_PROFILE,
     LEVELS,
     ProfileError,
@@ -34,7 +34,7 @@ SHIPPED = (
     "jiangmen-youth-2020",
     "lianyungang-2025",
 )
-PROFILE_DIR = Path(str(files("annexkit") / "data" / "profiles"))
+PROFILE_DIR = Path(str(files("annexkit.data") / "profiles"))
 
 
 def raw(name: str) -> dict[str, Any]:

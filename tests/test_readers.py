@@ -28,7 +28,7 @@ from annexkit.checker.readers import UnreadableDocument, read, subset
 from annexkit.checker.readers.xlsx import cell_text
 from annexkit.generator.output import write_documents
 from annexkit.generator.package import Document, derive_ledger
-from annexkit.synthetic import make_roster
+from tests.synthetic import make_roster
 
 
 def read_one(path: Path) -> LayoutDocument:

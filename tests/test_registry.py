@@ -26,9 +26,9 @@ from sqlalchemy.engine import make_url
 from annexkit.checker.discover import PackageSource
 from annexkit.checker.findings import Finding
 from annexkit.checker.result import DocumentResult, PackageResult
-from annexkit.cli_registry import registry as registry_command
-from annexkit.formats import id_check_char, mask_id
-from annexkit.registry import (
+from annexkit.cli.registry import registry as registry_command
+from annexkit.contract.formats import id_check_char, mask_id
+from annexkit.policy.registry import (
     AddResult,
     Grant,
     InsecurePermissionsWarning,

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from annexkit.profiles import ProfileError, load_profile
-from annexkit.subsidy import Estimate, estimate, normalize_level, passed, yuan
-from annexkit.synthetic import make_person
+from annexkit.policy.profiles import ProfileError, load_profile
+from annexkit.policy.subsidy import Estimate, estimate, normalize_level, passed, yuan
+from tests.synthetic import make_person
 
 START, END = dt.date(2025, 11, 3), dt.date(2025, 11, 14)
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annexkit.cli_calendar import calendar_group
-from annexkit.workdays import (
+from annexkit.cli.calendar import calendar_group
+from annexkit.policy.workdays import (
     ENV_DIR,
     READINGS,
     CalendarFileError,

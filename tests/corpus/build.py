@@ -3,7 +3,7 @@
 Nothing here uses annexkit's templates or generator; every file is put together by hand with
 python-docx and openpyxl (and LibreOffice for the PDF cases, all converted in one start).
 The output is deterministic: people and organisations come from seeded generators in
-:mod:`annexkit.synthetic`, with valid check characters except where a case plants an error.
+:mod:`tests.synthetic`, with valid check characters except where a case plants an error.
 No value belongs to a real person or company.
 
 What the checker must read from each file is written down in ``cases.yaml`` next to this file.
@@ -33,9 +33,9 @@ from docx.table import Table, _Cell, _Row
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from annexkit.formats import age_on, id_check_char
+from annexkit.contract.formats import age_on, id_check_char
 from annexkit.generator.pdf import convert_to_pdf
-from annexkit.synthetic import make_credit_code, make_roster
+from tests.synthetic import make_credit_code, make_roster
 
 # ------------------------------------------------------------------------ the classes
 

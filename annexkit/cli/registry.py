@@ -1,4 +1,4 @@
-"""``annex registry``: the registry of granted subsidies (:mod:`annexkit.registry`).
+"""``annex registry``: the registry of granted subsidies (:mod:`annexkit.policy.registry`).
 
 ``annex registry add PACKAGE...`` checks each package and registers the trainees its ledger
 shows as passed; ``annex registry list`` shows what is registered; ``annex registry remove``
@@ -18,12 +18,12 @@ from typing import IO, Any
 
 import click
 
-from annexkit import cli_options
 from annexkit.checker.findings import Finding
 from annexkit.checker.report import mask_text
 from annexkit.checker.result import PackageResult
-from annexkit.formats import mask_id
-from annexkit.registry import (
+from annexkit.cli import options as cli_options
+from annexkit.contract.formats import mask_id
+from annexkit.policy.registry import (
     InsecurePermissionsWarning,
     RegisteredGrant,
     Registry,
@@ -200,7 +200,7 @@ class _Rules:
 
     def of(self, package_profile: str | None) -> tuple[int | None, bool]:
         """(yearly limit or None, same occupation and level once) for a package."""
-        from annexkit.profiles import DEFAULT_PROFILE, ProfileError, load_profile
+        from annexkit.policy.profiles import DEFAULT_PROFILE, ProfileError, load_profile
 
         name = self.profile_name or package_profile or DEFAULT_PROFILE
         if name not in self._loaded:

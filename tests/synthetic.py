@@ -10,7 +10,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from annexkit.formats import CREDIT_ALPHABET, age_on, credit_check_char, id_check_char
+from annexkit.contract.formats import CREDIT_ALPHABET, age_on, credit_check_char, id_check_char
 
 JIANGMEN_AREAS = ("440703", "440704", "440705", "440781", "440783", "440784", "440785")
 """蓬江, 江海, 新会, 台山, 开平, 鹤山, 恩平: several were created after older holders' births."""

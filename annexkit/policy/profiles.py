@@ -256,7 +256,7 @@ def _problem(path: JSONPath, zh: str, en: str) -> ProfileProblem:
 @cache
 def profile_schema() -> Mapping[str, Any]:
     """The JSON Schema of a profile (``schemas/profile.schema.json``)."""
-    text = (files("annexkit") / "schemas" / "profile.schema.json").read_text("utf-8")
+    text = (files("annexkit.schemas") / "profile.schema.json").read_text("utf-8")
     return cast(Mapping[str, Any], json.loads(text))
 
 
@@ -413,7 +413,7 @@ def _node_at(path: JSONPath) -> Any:
 
 
 def _shipped_dir() -> Any:
-    return files("annexkit") / "data" / "profiles"
+    return files("annexkit.data") / "profiles"
 
 
 @cache

@@ -11,8 +11,8 @@ from typing import IO, TYPE_CHECKING, Any, cast
 
 import click
 
-from annexkit.formats import to_halfwidth
-from annexkit.workdays import (
+from annexkit.contract.formats import to_halfwidth
+from annexkit.policy.workdays import (
     ENV_DIR,
     READINGS,
     CalendarFileError,

@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from annexkit.profiles import LEVELS, NOT_STATED_EN, NOT_STATED_ZH, Profile, load_profile
+from annexkit.policy.profiles import LEVELS, NOT_STATED_EN, NOT_STATED_ZH, Profile, load_profile
 
 PASS_SCORE = Decimal(60)
 CENT = Decimal("0.01")

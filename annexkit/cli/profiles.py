@@ -11,7 +11,7 @@ from typing import IO, Any
 
 import click
 
-from annexkit.profiles import (
+from annexkit.policy.profiles import (
     DEFAULT_PROFILE,
     NOT_STATED,
     Profile,

@@ -496,7 +496,7 @@ def user_calendar_dir() -> Path:
 
 def project_calendar_dir() -> Traversable:
     """The year files shipped with annexkit (``annexkit/data/calendar``)."""
-    return files("annexkit") / "data" / "calendar"
+    return files("annexkit.data") / "calendar"
 
 
 def install_year_file(source: Path, *, force: bool = False, user_dir: Path | None = None) -> Path:

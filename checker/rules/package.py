@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from annexkit.checker.findings import Finding
 from annexkit.checker.result import DocumentResult, PackageResult
-from annexkit.formats import age_on, mask_id, validate_id_number
+from annexkit.contract.formats import age_on, mask_id, validate_id_number
 
 Reading = Literal["nth-before", "strictly-between"]
 

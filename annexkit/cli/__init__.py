@@ -12,15 +12,16 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from annexkit import ANNEXES, __version__, cli_options
-from annexkit.formats import mask_id, mask_phone
+from annexkit import ANNEXES, __version__
+from annexkit.cli import options as cli_options
+from annexkit.contract.formats import mask_id, mask_phone
+from annexkit.contract.schema import UnknownAnnexError, load_schema, node_at
 from annexkit.generator.data import DataFileError, InvalidDataError, load_mapping
 from annexkit.generator.output import OutputExistsError, write_documents
 from annexkit.generator.package import Document, plan_package, prepare
 from annexkit.generator.pdf import PdfConversionError
 from annexkit.generator.render import TemplateRenderError
-from annexkit.profiles import DEFAULT_PROFILE, Profile
-from annexkit.schema import UnknownAnnexError, load_schema, node_at
+from annexkit.policy.profiles import DEFAULT_PROFILE, Profile
 
 if TYPE_CHECKING:
     from annexkit.checker.result import PackageResult
@@ -213,9 +214,9 @@ def lint(form: Path, annex: str) -> None:
 
 def _register_commands() -> None:
     """The command groups that live in their own modules."""
-    from annexkit.cli_calendar import calendar_group
-    from annexkit.cli_profiles import profiles
-    from annexkit.cli_registry import registry
+    from annexkit.cli.calendar import calendar_group
+    from annexkit.cli.profiles import profiles
+    from annexkit.cli.registry import registry
 
     for command in (calendar_group, profiles, registry):
         cli.add_command(command)
@@ -423,7 +424,7 @@ def _profile_name(given: str | None, package: Path) -> str:
 
 def _check_calendar() -> None:
     """A broken calendar file of the user's is a usage error, found before any work."""
-    from annexkit.workdays import CalendarFileError, default_calendar
+    from annexkit.policy.workdays import CalendarFileError, default_calendar
 
     try:
         default_calendar()
@@ -432,7 +433,7 @@ def _check_calendar() -> None:
 
 
 def _load_profile(name: str) -> Profile:
-    from annexkit.profiles import ProfileError, load_profile
+    from annexkit.policy.profiles import ProfileError, load_profile
 
     try:
         return load_profile(name)
@@ -441,7 +442,7 @@ def _load_profile(name: str) -> Profile:
 
 
 def _open_registry(url: str) -> Any:
-    from annexkit.registry import Registry, RegistryError
+    from annexkit.policy.registry import Registry, RegistryError
 
     try:
         return Registry(url)

@@ -16,9 +16,9 @@ from typing import Any, TypeGuard
 from annexkit.checker.extract import Extracted
 from annexkit.checker.findings import Finding
 from annexkit.checker.labels import Path_
-from annexkit.formats import age_on, id_gender, validate_id_number
+from annexkit.contract.formats import age_on, id_gender, validate_id_number
+from annexkit.contract.schema import label_at, pointer, validate
 from annexkit.generator.text import rmb_upper
-from annexkit.schema import label_at, pointer, validate
 
 
 def check_record(extracted: Extracted) -> list[Finding]:

@@ -55,8 +55,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from annexkit.checker.findings import Finding
 from annexkit.checker.normalize import parse_date
 from annexkit.checker.result import PackageResult
-from annexkit.formats import mask_id, normalize_id_number, validate_id_number
-from annexkit.profiles import LEVEL_ORDER
+from annexkit.contract.formats import mask_id, normalize_id_number, validate_id_number
+from annexkit.policy.profiles import LEVEL_ORDER
 
 __all__ = [
     "LEVELS",

@@ -20,7 +20,7 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
 from annexkit import ANNEXES
-from annexkit.formats import FORMAT_CHECKER, FormatViolation
+from annexkit.contract.formats import FORMAT_CHECKER, FormatViolation
 
 JSON = Any
 DEFS_URI = "urn:annexkit:schema:defs"
@@ -46,7 +46,7 @@ class UnknownAnnexError(KeyError):
 
 
 def _read(name: str) -> JSON:
-    return json.loads((files("annexkit") / "schemas" / f"{name}.schema.json").read_text("utf-8"))
+    return json.loads((files("annexkit.schemas") / f"{name}.schema.json").read_text("utf-8"))
 
 
 @cache

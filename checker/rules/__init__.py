@@ -1,0 +1,1 @@
+"""The rules: each declared once (code, severity, scope, title, description, message)."""

@@ -1,0 +1,1 @@
+"""Package data: see the README's layout table (installed as `annexkit.forms`)."""
