@@ -50,7 +50,7 @@ def check_package(
         result.findings += registry.findings(
             result,
             per_year=limits.subsidies_per_year,
-            same_occupation_level_once=limits.same_occupation_level_once is not False,
+            same_occupation_level_once=bool(limits.same_occupation_level_once),
         )
 
 
