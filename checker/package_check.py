@@ -40,8 +40,11 @@ def check_package(
     profile: Profile,
     claim_date: dt.date | None,
     registry: GrantRegistry | None = None,
+    *,
+    per_year: int | None = None,
 ) -> None:
-    """Add the package-level findings to ``result`` (its documents are already checked)."""
+    """Add the package-level findings to ``result`` (its documents are already checked).
+    ``per_year`` replaces the profile's yearly subsidy limit (``registry add --per-year``)."""
     result.profile = profile.name
     result.findings += package_findings(result, policy_of(profile), default_calendar(), claim_date)
     result.findings += _estimate(result, profile)
@@ -49,7 +52,7 @@ def check_package(
         limits = profile.thresholds
         result.findings += registry.findings(
             result,
-            per_year=limits.subsidies_per_year,
+            per_year=per_year or limits.subsidies_per_year,
             same_occupation_level_once=bool(limits.same_occupation_level_once),
         )
 
