@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from annexkit import ANNEXES
 from annexkit.checker.labels import annex_labels, label_key
 from annexkit.checker.layout import LayoutDocument, Paragraph, Table
-from annexkit.checker.readers.pdf import subset
+from annexkit.checker.readers.pages import subset
 from annexkit.contract.schema import load_schema
 
 THRESHOLD = 0.45

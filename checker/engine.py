@@ -138,9 +138,7 @@ def check_sources(
 def _run(
     packages: list[PackageSource], options: CheckOptions, profiles: _Profiles
 ) -> Iterator[PackageResult]:
-    checker: Checker = (
-        SearchableCheck(options.searchable) if options.searchable else _default_check
-    )
+    checker: Checker = SearchableCheck(options.searchable) if options.searchable else _default_check
     batch = run_batch(
         packages,
         workers=options.workers,
@@ -152,12 +150,19 @@ def _run(
     # closing: a caller that stops early (or a failing registry) stops the workers at once.
     with closing(batch) as results:
         for source, result in zip(packages, results, strict=True):
+            reference = profile_reference(options.profile or source.profile, Path(source.path))
+            profile = profiles.get(reference)
             if is_package(source):
-                reference = profile_reference(options.profile or source.profile, Path(source.path))
-                profile = profiles.get(reference)
                 day = options.claim_date or source.claim_date or options.today
-                check_package(
-                    result, profile, day, options.registry, per_year=options.per_year
+                check_package(result, profile, day)
+            if options.registry is not None:
+                # A lone ledger too: a repeated subsidy needs no companion documents.
+                result.profile = profile.name
+                limits = profile.thresholds
+                result.findings += options.registry.findings(
+                    result,
+                    per_year=options.per_year or limits.subsidies_per_year,
+                    same_occupation_level_once=bool(limits.same_occupation_level_once),
                 )
             yield result
 

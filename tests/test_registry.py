@@ -501,8 +501,8 @@ def checked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, Packag
             template = results[Path(source.path).name]
             yield PackageResult(source.path, documents=template.documents)
 
-    monkeypatch.setattr("annexkit.checker.discover.discover", discover)
-    monkeypatch.setattr("annexkit.checker.batch.run_batch", run_batch)
+    monkeypatch.setattr("annexkit.checker.engine.discover", discover)
+    monkeypatch.setattr("annexkit.checker.engine.run_batch", run_batch)
     for name in ("A", "B", "empty"):
         (tmp_path / name).mkdir()
     return results

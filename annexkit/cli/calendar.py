@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
+from annexkit.cli.errors import CommandError
 from annexkit.contract.formats import to_halfwidth
 from annexkit.policy.workdays import (
     ENV_DIR,
@@ -30,18 +30,7 @@ from annexkit.policy.workdays import (
     weekday_label,
 )
 
-USAGE_EXIT = 2
-
 _DATE_RE = re.compile(r"([0-9]{4})\s*[-./年]\s*([0-9]{1,2})\s*[-./月]\s*([0-9]{1,2})\s*日?")
-
-
-class CalendarCommandError(click.ClickException):
-    """A failure the user can act on: printed in Chinese and English, exit status 2."""
-
-    exit_code = USAGE_EXIT
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"错误 Error: {self.format_message()}", file=file or sys.stderr)
 
 
 if TYPE_CHECKING:  # click ≥ 8.4 makes ParamType generic; older ones cannot subscript it
@@ -98,7 +87,7 @@ def _calendar() -> WorkCalendar:
     try:
         return default_calendar()
     except CalendarFileError as exc:
-        raise CalendarCommandError(str(exc)) from None
+        raise CommandError(str(exc)) from None
 
 
 def _note(text: str | None) -> None:
@@ -142,7 +131,7 @@ def workdays_before(day: dt.date, n: int, reading: str) -> None:
     try:
         result = _calendar().workday_before(day, n, cast(Reading, reading))
     except (ValueError, OverflowError):
-        raise CalendarCommandError(
+        raise CommandError(
             f"{day} 之前没有足够的日期 / there are not enough days before {day}"
         ) from None
     click.echo(result.date.isoformat())
@@ -161,7 +150,7 @@ def add_months(day: dt.date, months: int) -> None:
     try:
         result = _calendar().add_months(day, months)
     except (ValueError, OverflowError) as exc:
-        raise CalendarCommandError(f"无法计算 / cannot compute: {exc}") from None
+        raise CommandError(f"无法计算 / cannot compute: {exc}") from None
     click.echo(result.date.isoformat())
     if result.shifted:
         click.echo(
@@ -183,13 +172,13 @@ def add_year(file: Path, force: bool) -> None:
     else $XDG_DATA_HOME/annexkit/calendar, else ~/.local/share/annexkit/calendar.
     """
     if not file.is_file():
-        raise CalendarCommandError(f"找不到文件 {file} / no such file: {file}")
+        raise CommandError(f"找不到文件 {file} / no such file: {file}")
     try:
         target = install_year_file(file, force=force)
     except (CalendarFileError, CalendarInstallError) as exc:
-        raise CalendarCommandError(str(exc)) from None
+        raise CommandError(str(exc)) from None
     except OSError as exc:
-        raise CalendarCommandError(f"无法写入 / cannot write: {exc}") from None
+        raise CommandError(f"无法写入 / cannot write: {exc}") from None
     year = int(target.stem)
     click.echo(f"已安装{year}年工作日历 / installed the {year} calendar: {target}")
     shipped = project_calendar_dir() / target.name
@@ -259,4 +248,4 @@ def show(year: int) -> None:
         click.echo(f"未使用 Not used: {unused.path} ({reason})")
 
 
-__all__ = ["ENV_DIR", "CalendarCommandError", "calendar_group"]
+__all__ = ["ENV_DIR", "CommandError", "calendar_group"]

@@ -1,4 +1,4 @@
-"""Options shared by the commands that run the checker over a batch (`check`, `registry add`)."""
+"""Options shared by several commands (`check`, `registry add`, `generate`)."""
 
 from __future__ import annotations
 
@@ -16,4 +16,9 @@ timeout = click.option(
     default=120.0,
     show_default=True,
     help="Seconds one document may take before it is reported unreadable.",
+)
+reveal = click.option(
+    "--reveal",
+    is_flag=True,
+    help="Show ID and phone numbers unmasked (they are masked by default).",
 )

@@ -5,12 +5,11 @@ Registered in ``annexkit/cli.py`` with ``cli.add_command(profiles)``.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import IO, Any
 
 import click
 
+from annexkit.cli.errors import CommandError
 from annexkit.policy.profiles import (
     DEFAULT_PROFILE,
     NOT_STATED,
@@ -20,23 +19,12 @@ from annexkit.policy.profiles import (
     load_profile,
 )
 
-USAGE_EXIT = 2
-
-
-class ProfileCommandError(click.ClickException):
-    """A profile that cannot be used: every problem in Chinese and English, exit status 2."""
-
-    exit_code = USAGE_EXIT
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"错误 Error: {self.format_message()}", file=file or sys.stderr)
-
 
 def _load(name_or_path: str | Path) -> Profile:
     try:
         return load_profile(name_or_path)
     except ProfileError as exc:
-        raise ProfileCommandError(str(exc)) from None
+        raise CommandError(str(exc)) from None
 
 
 def _source_line(profile: Profile) -> str:
@@ -76,7 +64,7 @@ def profiles(show: str | None, check: Path | None) -> None:
     Your own profile may start with `extends: jiangmen-2019` and change only some keys.
     """
     if show and check:
-        raise ProfileCommandError("--show 与 --check 只能选一个 / give either --show or --check")
+        raise CommandError("--show 与 --check 只能选一个 / give either --show or --check")
     if check is not None:
         profile = _load(check)
         based = f"（继承 extends {profile.extends}）" if profile.extends else ""

@@ -12,17 +12,19 @@ import json
 import sys
 import warnings
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import click
 
-from annexkit.checker.findings import Finding
+from annexkit.checker.findings import CATALOGUE, Finding
 from annexkit.checker.report import mask_text
 from annexkit.checker.result import PackageResult
 from annexkit.cli import options as cli_options
+from annexkit.cli.errors import CommandError
 from annexkit.contract.formats import mask_id
+from annexkit.contract.text import AnnexkitError
 from annexkit.policy.registry import (
     InsecurePermissionsWarning,
     RegisteredGrant,
@@ -30,17 +32,6 @@ from annexkit.policy.registry import (
     RegistryError,
     package_key,
 )
-
-USAGE_EXIT = 2
-
-
-class RegistryCommandError(click.ClickException):
-    """A failure the user can act on: printed in Chinese and English, exit status 2."""
-
-    exit_code = USAGE_EXIT
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"错误 Error: {self.format_message()}", file=file or sys.stderr)
 
 
 @contextmanager
@@ -51,13 +42,13 @@ def _registry(db: str | None) -> Iterator[Registry]:
             warnings.simplefilter("always", InsecurePermissionsWarning)
             opened = Registry(db)
     except RegistryError as exc:
-        raise RegistryCommandError(str(exc)) from None
+        raise CommandError(str(exc)) from None
     for warning in caught:
         click.echo(f"警告 Warning: {warning.message}", err=True)
     try:
         yield opened
-    except RegistryError as exc:
-        raise RegistryCommandError(str(exc)) from None
+    except (RegistryError, AnnexkitError) as exc:
+        raise CommandError(str(exc)) from None
     finally:
         opened.close()
 
@@ -165,75 +156,39 @@ def add(
     nothing. Exit status 0 when every package was added (or already was), 1 when some
     package was not, 2 when the registry cannot be used.
     """
-    from annexkit.checker import batch, discover
+    from annexkit.checker import engine
 
-    rules = _Rules(profile_name, per_year)
     with _registry(db) as opened:
-        try:
-            # The registry keys packages by their absolute path (registry.package_key).
-            packages = discover.discover(paths)
-        except discover.DiscoveryError as exc:
-            raise RegistryCommandError(str(exc)) from None
-        refused = 0
-        # closing: a failing database stops the batch's workers at once.
-        with closing(batch.run_batch(packages, workers=workers, timeout=timeout)) as results:
-            for source, result in zip(packages, results, strict=True):
-                limit, once = rules.of(source.profile)
-                if not _add_one(
-                    opened, result, per_year=limit, once=once, force=force, reveal=reveal
-                ):
-                    refused += 1
+        options = engine.CheckOptions(
+            profile=profile_name,
+            registry=opened,
+            per_year=per_year,
+            workers=workers,
+            timeout=timeout,
+        )
+        # The same pass as `annex check --registry`; packages are keyed by absolute path
+        # (registry.package_key).
+        refused = sum(
+            not _add_one(opened, result, force=force, reveal=reveal)
+            for result in engine.check(paths, options)
+        )
     if refused:
         click.echo(f"{refused} 个材料包未登记 / {refused} packages not added", err=True)
         sys.exit(1)
 
 
-class _Rules:
-    """The registry rules of each package's profile, each profile loaded once."""
-
-    def __init__(self, profile_name: str | None, per_year: int | None) -> None:
-        self.profile_name = profile_name
-        self.per_year = per_year
-        self._loaded: dict[str, tuple[int | None, bool]] = {}
-        if profile_name is not None:
-            self.of(None)  # a bad --profile fails before any document is checked
-
-    def of(self, package_profile: str | None) -> tuple[int | None, bool]:
-        """(yearly limit or None, same occupation and level once) for a package."""
-        from annexkit.policy.profiles import DEFAULT_PROFILE, ProfileError, load_profile
-
-        name = self.profile_name or package_profile or DEFAULT_PROFILE
-        if name not in self._loaded:
-            try:
-                limits = load_profile(name).thresholds
-            except ProfileError as exc:
-                raise RegistryCommandError(str(exc)) from None
-            # A rule the profile does not state is not applied (as in `annex check`).
-            self._loaded[name] = (
-                limits.subsidies_per_year,
-                bool(limits.same_occupation_level_once),
-            )
-        limit, once = self._loaded[name]
-        return (self.per_year or limit), once
+def _registry_findings(result: PackageResult) -> list[Finding]:
+    """What the registry said of the package in the check pass."""
+    return [f for f in result.findings if CATALOGUE[f.code].scope == "registry"]
 
 
-def _add_one(
-    opened: Registry,
-    result: PackageResult,
-    *,
-    per_year: int | None,
-    once: bool,
-    force: bool,
-    reveal: bool,
-) -> bool:
+def _add_one(opened: Registry, result: PackageResult, *, force: bool, reveal: bool) -> bool:
     """Register one checked package; False when it was not added."""
     name = result.path
     if not _has_ledger(result):
         click.echo(f"{name}: 未找到可识别的培训台账，未登记 / no recognised ledger: not added")
         return False
-    problems = _ledger_errors(result) + opened.findings(
-        result, per_year=per_year, same_occupation_level_once=once
-    )
+    problems = _ledger_errors(result) + _registry_findings(result)
     if problems and not force:
         click.echo(
             f"{name}: 发现{len(problems)}处问题，未登记（确认已发放补贴可用 --force）/ "

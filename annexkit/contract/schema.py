@@ -21,6 +21,7 @@ from referencing import Registry, Resource
 
 from annexkit import ANNEXES
 from annexkit.contract.formats import FORMAT_CHECKER, FormatViolation
+from annexkit.contract.text import AnnexkitError, Text
 
 JSON = Any
 DEFS_URI = "urn:annexkit:schema:defs"
@@ -33,16 +34,18 @@ FORMAT_CODES = {
 }
 
 
-class UnknownAnnexError(KeyError):
+class UnknownAnnexError(AnnexkitError, KeyError):
     def __init__(self, annex: str) -> None:
-        super().__init__(annex)
+        super().__init__(
+            Text(
+                f"未知的附件类型“{annex}”，可选：{'、'.join(ANNEXES)}",
+                f"unknown annex '{annex}', expected one of: {', '.join(ANNEXES)}",
+            )
+        )
         self.annex = annex
 
     def __str__(self) -> str:
-        return (
-            f"未知的附件类型“{self.annex}”，可选：{'、'.join(ANNEXES)} / "
-            f"unknown annex '{self.annex}', expected one of: {', '.join(ANNEXES)}"
-        )
+        return str(self.text)
 
 
 def _read(name: str) -> JSON:

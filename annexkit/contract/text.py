@@ -29,5 +29,6 @@ class AnnexkitError(Exception):
     the user derives from it; the CLI prints it (exit status 2) and the service returns it."""
 
     def __init__(self, message: Text | str) -> None:
-        self.text = message if isinstance(message, Text) else Text(message, message)
+        # A plain string is already bilingual (``中文 / English``), as older messages are.
+        self.text = message if isinstance(message, Text) else None
         super().__init__(str(message))

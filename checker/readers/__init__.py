@@ -11,11 +11,9 @@ import time
 from pathlib import Path
 
 from ..layout import LayoutDocument
-from .docx import read_docx
 from .errors import UnreadableDocument
-from .pdf import read_pdf, subset
+from .pages import subset
 from .sniff import MAX_BYTES, sniff
-from .xlsx import read_xlsx
 
 __all__ = ["MAX_BYTES", "TIMEOUT", "UnreadableDocument", "read", "subset"]
 
@@ -39,7 +37,11 @@ def read(
     path = Path(path)
     kind = sniff(path, max_bytes)
     try:
+        # Each reader's libraries load only when a file of its kind comes: a DOCX check
+        # imports neither PDFium nor openpyxl (and through it numpy).
         if kind == "pdf":
+            from .pdf import read_pdf
+
             deadline = None if timeout is None else time.monotonic() + timeout
             return [read_pdf(path, display_name, deadline)]
         if kind == "image":
@@ -48,7 +50,11 @@ def read(
 
             return [read_images(path, display_name, deadline)]
         if kind == "docx":
+            from .docx import read_docx
+
             return [read_docx(path, display_name)]
+        from .xlsx import read_xlsx
+
         return [read_xlsx(path, display_name)]
     except UnreadableDocument:
         raise

@@ -5,13 +5,12 @@ Each page is read by PDFium (:mod:`.pdf_content`) and laid out on its own
 (:mod:`.stitch`). Pages with no usable text layer are rendered and read by OCR
 (:mod:`.scan`); ``unreliable_pages`` lists only pages OCR could not read either.
 Every block carries its page, so a file holding several annexes can be cut by pages
-(:func:`subset`).
+(:func:`annexkit.checker.readers.pages.subset`).
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,7 @@ from ..layout import Block, Extraction, LayoutDocument, Paragraph, Table
 from .errors import UnreadableDocument
 from .pdf_content import ERR_PASSWORD, ERR_SECURITY, PdfiumError, open_pdf, read_page
 from .pdf_page import PageLayout, layout_page
-from .stitch import SCAN_EDGE_TOLERANCE, column_edges, renumber, same_edges, stitch
+from .stitch import SCAN_EDGE_TOLERANCE, column_edges, same_edges, stitch
 
 if TYPE_CHECKING:
     from .scan import ScannedPage
@@ -81,36 +80,6 @@ def read_pdf(
         unreliable_pages=unreliable,
         text_runs={scan.layout.number: scan.runs for scan in scans},
         turns={scan.layout.number: scan.turn for scan in scans},
-    )
-
-
-def subset(document: LayoutDocument, first_page: int, last_page: int) -> LayoutDocument:
-    """Pages ``first_page``…``last_page`` (1-based, inclusive) of a PDF as a document of its
-    own, for a file holding several annexes. Pages keep their numbers in the file; a table
-    cut by the range keeps its rows in range, renumbered from 0; indexes restart at 1."""
-    pages = range(first_page, last_page + 1)
-    blocks: list[Block] = []
-    for block in document.blocks:
-        if isinstance(block, Paragraph):
-            if block.page in pages:
-                blocks.append(replace(block))
-            continue
-        cells = [c for c in block.cells if c.page in pages]
-        if cells:
-            top = min(c.row for c in cells)
-            cells = [replace(c, row=c.row - top) for c in cells]
-            page = min(c.page for c in cells if c.page is not None)
-            blocks.append(Table(block.index, cells, page=page, sheet=block.sheet))
-    return LayoutDocument(
-        path=document.path,
-        format=document.format,
-        blocks=renumber(blocks),
-        pages=len(pages),
-        extraction=replace(document.extraction),
-        unreliable_pages=[p for p in document.unreliable_pages if p in pages],
-        first_page=first_page,
-        text_runs={p: runs for p, runs in document.text_runs.items() if p in pages},
-        turns={p: turn for p, turn in document.turns.items() if p in pages},
     )
 
 
