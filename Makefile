@@ -9,7 +9,7 @@ STAMP := $(VENV)/.annexkit-installed
 DEBIAN_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk fonts-liberation poppler-utils
 SAMPLE := samples/classes/jiangmen-electrician-2025/class.yaml
 
-.PHONY: setup system-packages run test lint typecheck unit samples bench clean
+.PHONY: setup system-packages run test lint typecheck unit samples install-check bench clean
 
 setup: system-packages $(STAMP)
 
@@ -58,7 +58,11 @@ unit: setup
 samples: setup
 	$(BIN)/annex check samples/packages --expect
 
-test: lint typecheck unit samples
+# The package as users get it: a wheel in a fresh venv, without and with the OCR extra.
+install-check: setup
+	DEV_PYTHON=$(BIN)/python bash scripts/check_install.sh
+
+test: lint typecheck unit samples install-check
 
 # Speed and accuracy figures (minutes; compare ratios within one run on a shared machine).
 bench: setup

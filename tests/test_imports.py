@@ -40,3 +40,34 @@ def test_checking_one_docx_loads_neither_numpy_nor_sqlalchemy(tmp_path: Path) ->
     loaded = imported("check", str(ledger), "--workers", "1")
     assert "docx" in loaded  # the reader did run, in a worker
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+BLOCK_OCR = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("cv2", "rapidocr", "onnxruntime"):
+            raise ImportError(f"No module named {name!r}", name=name)
+        return None
+sys.meta_path.insert(0, Block())
+from pathlib import Path
+from annexkit.checker.document import check_document
+[result] = check_document(Path(sys.argv[1]), "scan.png")
+[finding] = result.findings
+print(finding.code)
+print(finding.message)
+"""
+
+
+def test_a_scan_without_the_ocr_extra_gets_a_finding_naming_it(tmp_path: Path) -> None:
+    from PIL import Image
+
+    scan = tmp_path / "scan.png"
+    Image.new("L", (800, 1100), 255).save(scan)
+    done = subprocess.run(
+        [sys.executable, "-c", BLOCK_OCR, str(scan)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    code, message = done.stdout.splitlines()[:2]
+    assert code == "unreadable-document"
+    assert "pip install 'annexkit[ocr]'" in message and "cv2" in message

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from ..layout import LayoutDocument
-from .errors import UnreadableDocument
+from .errors import UnreadableDocument, needs_ocr
 from .pages import subset
 from .sniff import MAX_BYTES, sniff
 
@@ -46,7 +46,10 @@ def read(
             return [read_pdf(path, display_name, deadline)]
         if kind == "image":
             deadline = None if timeout is None else time.monotonic() + timeout
-            from .scan import read_images  # the OCR stack loads only for scans
+            try:
+                from .scan import read_images  # the OCR stack loads only for scans
+            except ImportError as exc:
+                raise needs_ocr(exc) from None
 
             return [read_images(path, display_name, deadline)]
         if kind == "docx":

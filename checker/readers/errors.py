@@ -8,7 +8,7 @@ class UnreadableDocument(Exception):
 
     ``kind`` lets callers and tests tell the causes apart without parsing the message:
     ``empty``, ``too-large``, ``unknown-format``, ``not-a-zip``, ``zip-bomb``, ``encrypted``,
-    ``corrupt``, ``truncated``, ``timeout`` or ``io``.
+    ``corrupt``, ``truncated``, ``timeout``, ``io``, ``ocr-unavailable`` or ``needs-ocr``.
     """
 
     def __init__(self, reason_zh: str, reason_en: str, kind: str = "corrupt") -> None:
@@ -29,3 +29,16 @@ class UnreadableDocument(Exception):
         # Batch workers send results between processes; the default pickling would call
         # __init__ with the joined message only.
         return (type(self), (self.reason_zh, self.reason_en, self.kind))
+
+
+OCR_EXTRA = "pip install 'annexkit[ocr]'"
+
+
+def needs_ocr(exc: ImportError) -> UnreadableDocument:
+    """A scan met without the OCR extra installed: say what to install, never ImportError."""
+    missing = exc.name or str(exc)
+    return UnreadableDocument(
+        f"这是扫描件，读取需要安装文字识别（OCR）组件：{OCR_EXTRA}（缺少 {missing}）",
+        f"a scanned document: reading it needs the OCR extra, {OCR_EXTRA} (missing: {missing})",
+        "needs-ocr",
+    )

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..layout import Block, Extraction, LayoutDocument, Paragraph, Table
-from .errors import UnreadableDocument
+from .errors import UnreadableDocument, needs_ocr
 from .pdf_content import ERR_PASSWORD, ERR_SECURITY, PdfiumError, open_pdf, read_page
 from .pdf_page import PageLayout, layout_page
 from .stitch import SCAN_EDGE_TOLERANCE, column_edges, same_edges, stitch
@@ -46,8 +46,10 @@ def read_pdf(
                 )
             page = layout_page(read_page(pdf, index))
             if page.unreliable and ocr:
-                from .scan import scan_pdf_page  # the OCR stack loads only for scans
-
+                try:
+                    from .scan import scan_pdf_page  # the OCR stack loads only for scans
+                except ImportError as exc:
+                    raise needs_ocr(exc) from None
                 scanned = scan_pdf_page(pdf, index)
                 scans.append(scanned)
                 page = scanned.layout
