@@ -69,6 +69,7 @@ bench: setup
 	$(BIN)/python -m benchmarks.bench_generate
 	$(BIN)/python -m benchmarks.bench_readers
 	$(BIN)/python -m benchmarks.bench_check
+	$(BIN)/python -m benchmarks.bench_cli
 	$(BIN)/python -m benchmarks.bench_ocr
 
 clean:
