@@ -31,6 +31,7 @@ import yaml
 
 from annexkit.checker.findings import Finding
 from annexkit.checker.normalize import parse_date
+from annexkit.contract.text import AnnexkitError
 
 MB = 1024 * 1024
 DEFAULT_MAX_ARCHIVE_BYTES = 500 * MB
@@ -50,7 +51,7 @@ _UTF8_FLAG = 0x800
 _COPY_CHUNK = 1 * MB
 
 
-class DiscoveryError(ValueError):
+class DiscoveryError(AnnexkitError, ValueError):
     """A PATH argument does not exist or cannot be listed at all: a usage error, not a
     finding, since nothing was submitted under that name."""
 

@@ -21,6 +21,7 @@ from docx.text.paragraph import Paragraph
 from jinja2 import nodes
 
 from annexkit.contract.schema import JSON, iter_properties, label_at, load_schema, resolve
+from annexkit.contract.text import AnnexkitError
 from annexkit.generator.render import FILTERS, jinja_env
 
 ITEM = "[]"
@@ -29,7 +30,7 @@ ITEM = "[]"
 SchemaPath = tuple[str, ...]
 
 
-class TemplateLintError(Exception):
+class TemplateLintError(AnnexkitError):
     """The template cannot be read or is not valid Jinja."""
 
 

@@ -7,12 +7,13 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from annexkit.contract.text import AnnexkitError
 from annexkit.generator.package import Document
 from annexkit.generator.pdf import convert_to_pdf
 from annexkit.generator.render import render_docx
 
 
-class OutputExistsError(Exception):
+class OutputExistsError(AnnexkitError):
     def __init__(self, paths: Sequence[Path]) -> None:
         self.paths = list(paths)
         names = ", ".join(str(p) for p in self.paths[:5])

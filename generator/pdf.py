@@ -1,5 +1,6 @@
 """DOCX → PDF through LibreOffice headless, many files per start.
 
+
 A cold LibreOffice start costs seconds, so a package is converted in one call. Each call runs
 in its own throw-away user profile (concurrent conversions would otherwise fight over one)
 under a timeout, with ``forms/fonts.conf`` mapping the forms' 宋体/黑体 to installed CJK fonts.
@@ -16,10 +17,12 @@ from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
 
+from annexkit.contract.text import AnnexkitError
+
 DEFAULT_TIMEOUT = 600.0
 
 
-class PdfConversionError(Exception):
+class PdfConversionError(AnnexkitError):
     """LibreOffice is missing, failed, or did not finish in time."""
 
 

@@ -13,6 +13,7 @@ import jinja2
 from docxtpl import DocxTemplate, Listing
 
 from annexkit.contract.schema import load_schema, with_optional_blanks
+from annexkit.contract.text import AnnexkitError
 from annexkit.generator import text
 
 FILTERS: Mapping[str, Callable[[Any], str]] = {
@@ -24,7 +25,7 @@ FILTERS: Mapping[str, Callable[[Any], str]] = {
 """Filters a template may use besides Jinja's own (``batch`` splits long tables)."""
 
 
-class TemplateRenderError(Exception):
+class TemplateRenderError(AnnexkitError):
     """A template refers to something the record does not have, or is not valid Jinja."""
 
 

@@ -1,5 +1,6 @@
 """Policy profiles: each city's (or programme's) thresholds and subsidy amounts, as data.
 
+
 A profile is a YAML file checked against ``schemas/profile.schema.json``. The shipped ones live
 in ``annexkit/data/profiles/NAME.yaml``; a user may write their own, whole or as
 ``extends: NAME`` plus the keys that differ (a bureau's local tweak). Every figure a source does
@@ -26,6 +27,8 @@ from typing import Any, Literal, TypeVar, cast
 import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
+
+from annexkit.contract.text import AnnexkitError
 
 DEFAULT_PROFILE = "jiangmen-2019"
 """The profile used when a package names none (江人社函〔2019〕613号)."""
@@ -228,13 +231,13 @@ class ProfileProblem:
         return f"{self.pointer or '/'}  {self.label}：{self.zh} / {self.en}"
 
 
-class ProfileError(Exception):
+class ProfileError(AnnexkitError):
     """A profile that cannot be used, with every problem found (never a traceback for users)."""
 
     def __init__(self, path: str | Path, problems: Sequence[ProfileProblem]) -> None:
         self.path = str(path)
         self.problems = list(problems)
-        super().__init__(self.path, self.problems)
+        super().__init__(self.path)
 
     def __str__(self) -> str:
         count = len(self.problems)

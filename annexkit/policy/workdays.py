@@ -1,5 +1,6 @@
 """The official PRC working-day calendar (工作日): statutory holidays off, 调休 make-up days on.
 
+
 A day is a working day when it is Monday–Friday and not a holiday, or when it is a make-up
 working day (调休上班, usually a Saturday or Sunday). The data for a year comes from, in order:
 
@@ -38,6 +39,8 @@ from typing import Literal, get_args
 
 import chinese_calendar
 import yaml
+
+from annexkit.contract.text import AnnexkitError
 
 Reading = Literal["nth-before", "strictly-between"]
 """How "N working days before" is read.
@@ -143,7 +146,7 @@ class Problem:
         return f"{key}: {self.zh} / {self.en}" if key else f"{self.zh} / {self.en}"
 
 
-class CalendarFileError(ValueError):
+class CalendarFileError(AnnexkitError, ValueError):
     """A year file that cannot be used; the message names the file and every problem."""
 
     def __init__(self, path: str, problems: Sequence[Problem]) -> None:
@@ -157,7 +160,7 @@ class CalendarFileError(ValueError):
         super().__init__("\n".join(lines))
 
 
-class CalendarInstallError(ValueError):
+class CalendarInstallError(AnnexkitError, ValueError):
     """``add-year`` refused to install a file (already there, or a year the package covers)."""
 
 
