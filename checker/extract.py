@@ -391,7 +391,7 @@ def _item(cells: list[Cell], header: _Header, table: Table, state: _State) -> No
         cell = by_column.get(column)
         node = resolve(array.items["properties"][name])
         text = cell.text.strip() if cell else ""
-        value = normalize(node, text)
+        value = normalize(node, text, spreadsheet=cell is not None and cell.ref is not None)
         if node.get("type") == "boolean":
             value = bool(value) or _inked(cell)  # an empty signature box is an unsigned one
         where = table.location(cell) if cell else Location(table=table.index)

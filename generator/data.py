@@ -1,4 +1,9 @@
-"""Reading the generator's input: annex records as JSON or YAML, rosters as CSV or XLSX."""
+"""Reading the generator's input: annex records as JSON or YAML, rosters as CSV or XLSX.
+
+A roster is an institution's own spreadsheet: its values are read by meaning
+(:mod:`annexkit.contract.values`) — ``4407 0319 …x``, ``男性``, ``技校``, ``+86 139…`` become
+the contract's canonical form — and what cannot be read with certainty is kept as written,
+for validation to report."""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ import yaml
 
 from annexkit.contract.formats import looks_damaged_by_spreadsheet
 from annexkit.contract.schema import Problem, child, load_schema, resolve
+from annexkit.contract.values import canonical_record
 
 
 class DataFileError(Exception):
@@ -160,6 +166,7 @@ def _records(path: Path, rows: Iterable[list[str]]) -> list[dict[str, Any]]:
     if not rows:
         raise DataFileError(path, "名册为空", "the roster is empty")
     labels = column_labels("filing", ("roster",))
+    row_node = child(child(load_schema("filing"), "roster"), 0)
     header = [labels.get(label_key(c)) for c in rows[0]]
     for required in ("name", "id_number"):
         if required not in header:
@@ -182,5 +189,5 @@ def _records(path: Path, rows: Iterable[list[str]]) -> list[dict[str, Any]]:
                 f"row {number}: the ID number was stored as a number and lost digits; "
                 "format the column as text and enter it again",
             )
-        records.append(record)
+        records.append(canonical_record(record, row_node))
     return records
