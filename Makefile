@@ -74,3 +74,6 @@ bench: setup
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+
+fuzz: setup
+	FUZZ_CASES=3000 $(BIN)/pytest -q -s -p no:cacheprovider tests/test_fuzz.py

@@ -40,11 +40,16 @@ from typing import IO, Any, Literal
 from annexkit.checker.discover import OpenedPackage, PackageSource, too_large, unreadable
 from annexkit.checker.findings import Finding
 from annexkit.checker.layout import Extraction
+from annexkit.checker.readers.limits import ReadLimits
 from annexkit.checker.result import DocumentResult, PackageResult
 
 MB = 1024 * 1024
+GB = 1024 * MB
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MAX_BYTES = 100 * MB
+DEFAULT_MAX_MEMORY = 2 * GB
+"""Memory one worker may take (``--max-memory``): a document that needs more gets
+``unreadable-document``; the OCR stack checking a 300 dpi page takes about 600 MB."""
 
 Checker = Callable[[Path, str], list[DocumentResult]]
 """Checks one file: ``(path, display path inside the package) -> results``. Must be a
@@ -102,6 +107,8 @@ def run_batch(
     progress: bool | None = None,
     check: Checker = default_check,
     start_method: StartMethod | None = None,
+    limits: ReadLimits | None = None,
+    max_memory: int | None = DEFAULT_MAX_MEMORY,
 ) -> Generator[PackageResult, None, None]:
     """Check every document of every package; yield one :class:`PackageResult` per package,
     in input order, as each completes.
@@ -113,7 +120,10 @@ def run_batch(
     ``check``: the per-document function (module-level, so it can be pickled; default
     :func:`annexkit.checker.document.check_document`).
     ``start_method``: how workers start (default ``forkserver`` where available, else
-    ``spawn``).
+    ``spawn``). ``limits``: what one document may make the readers decode (pixels, pages,
+    XML, cells; default :class:`~annexkit.checker.readers.limits.ReadLimits`), installed in
+    each worker. ``max_memory``: bytes of memory each worker may take (None: no cap); a
+    document that needs more gets ``unreadable-document`` and its worker is replaced.
 
     Each document that crashes its worker, times out, raises, is too large or cannot be
     accessed gets an ``unreadable-document`` finding; discovery's refusals become package
@@ -125,6 +135,8 @@ def run_batch(
         raise ValueError(f"workers must be at least 1, not {workers}")
     if timeout <= 0:
         raise ValueError(f"timeout must be positive, not {timeout}")
+    if max_memory is not None and max_memory < 64 * MB:
+        raise ValueError(f"max_memory must be at least 64 MB, not {max_memory}")
     method = start_method or _default_start_method()
     if method != "fork":
         # Fail here, with a clear message, rather than in every worker start.
@@ -143,6 +155,7 @@ def run_batch(
         max_bytes=max_bytes,
         check=check,
         context=_context(method, check),
+        setup=_WorkerSetup(limits or ReadLimits(), max_memory),
         progress=_Progress(total, sys.stderr) if show else None,
     )
     return batch.run()
@@ -186,7 +199,41 @@ def _context(method: StartMethod, check: Checker) -> tuple[BaseContext, type[Bas
 # --- the worker ----------------------------------------------------------------------------
 
 
-def _worker_main(conn: Connection, check: Checker, preload: list[str]) -> None:
+@dataclass(frozen=True)
+class _WorkerSetup:
+    """What every worker installs before its first document."""
+
+    limits: ReadLimits
+    max_memory: int | None
+
+
+def _cap_memory(limit: int) -> None:
+    """Cap this process's memory at ``limit`` bytes, so that a document needing more fails
+    an allocation here (:class:`MemoryError`, an OpenCV or PDFium allocation error) instead
+    of the kernel's OOM killer taking the machine's other work with it.
+
+    ``RLIMIT_DATA`` (heap and private writable mappings: what numpy, PDFium, OpenCV and
+    onnxruntime allocate), not ``RLIMIT_AS``: the address space also counts reservations
+    that are not memory — glibc reserves 64 MB per thread arena, OpenBLAS and onnxruntime
+    reserve per-thread buffers — so an address-space cap of 2 GB refuses ordinary work on
+    a machine with many cores. Where the platform has no such limit (Windows) or refuses it
+    (macOS enforces none), the batch runs uncapped."""
+    try:
+        import resource
+    except ImportError:
+        return
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    except (ValueError, OSError):
+        return
+
+
+def _worker_main(
+    conn: Connection, check: Checker, preload: list[str], setup: _WorkerSetup | None = None
+) -> None:
     """A worker's life: import the checker, say it is ready, then check one document per
     request until told to stop or the parent goes away."""
     # Ctrl-C reaches the whole process group; the parent decides what stops and kills us.
@@ -195,6 +242,12 @@ def _worker_main(conn: Connection, check: Checker, preload: list[str]) -> None:
     # and stops the batch with an installation error instead of failing every document.
     for module in preload:
         importlib.import_module(module)
+    if setup is not None:
+        from annexkit.checker.readers import limits
+
+        limits.configure(setup.limits)
+        if setup.max_memory is not None:
+            _cap_memory(setup.max_memory)
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -223,8 +276,7 @@ def _worker_main(conn: Connection, check: Checker, preload: list[str]) -> None:
             # The heap may be in any state now: report, then exit so that the parent starts
             # a fresh worker. The last field tells the parent not to send another document.
             fatal = True
-            text = "MemoryError: out of memory"
-            reply = ("error", task_id, text, time.perf_counter() - started, True)
+            reply = ("memory", task_id, None, time.perf_counter() - started, True)
         except Exception as exc:
             text = f"{type(exc).__name__}: {exc}"[:_MAX_ERROR_TEXT]
             reply = ("error", task_id, text, time.perf_counter() - started, False)
@@ -300,6 +352,7 @@ class _Batch:
     check: Checker
     context: tuple[BaseContext, type[BaseProcess]]
     progress: _Progress | None
+    setup: _WorkerSetup = field(default_factory=lambda: _WorkerSetup(ReadLimits(), None))
     pool: list[_Worker] = field(default_factory=list)
     active: deque[_Package] = field(default_factory=deque)
     queue: deque[_Task] = field(default_factory=deque)
@@ -406,7 +459,7 @@ class _Batch:
         parent_end, child_end = context.Pipe()
         process = process_type(
             target=_worker_main,
-            args=(child_end, self.check, _preload(self.check)),
+            args=(child_end, self.check, _preload(self.check), self.setup),
             name="annexkit-checker",
             daemon=True,  # killed by multiprocessing's exit handler if we die abruptly
         )
@@ -484,7 +537,7 @@ class _Batch:
         if worker.process.is_alive():
             self._kill(worker)
         if worker.task is not None:
-            zh, en = _death(worker.process.exitcode)
+            zh, en = _death(worker.process.exitcode, self.setup.max_memory)
             self._fail(worker, zh, en, time.monotonic() - worker.started)
         self._discard(worker)
 
@@ -500,6 +553,9 @@ class _Batch:
             return  # cannot happen: one task per worker at a time
         if kind == "ok":
             self._finish(worker, payload, seconds)
+        elif kind == "memory":
+            zh, en = _out_of_memory(self.setup.max_memory)
+            self._fail(worker, zh, en, seconds)
         else:
             self._fail(worker, f"处理出错（{payload}）", f"checker failed ({payload})", seconds)
 
@@ -546,13 +602,25 @@ class _Batch:
             self.progress.close()
 
 
-def _death(exitcode: int | None) -> tuple[str, str]:
+# C libraries that meet a failed allocation (under the memory cap) may crash instead of
+# reporting it: these deaths get a hint naming the cap.
+_ALLOCATION_CRASHES = frozenset(("SIGSEGV", "SIGABRT", "SIGBUS"))
+
+
+def _death(exitcode: int | None, max_memory: int | None = None) -> tuple[str, str]:
     """Why a worker died, in both languages."""
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
         except ValueError:
             name = f"signal {-exitcode}"
+        if max_memory is not None and name in _ALLOCATION_CRASHES:
+            zh, en = _out_of_memory(max_memory)
+            return (
+                f"处理崩溃（检查进程被信号 {name} 终止；可能{zh.split('（')[0]}）",
+                f"crashed (the checking process was killed by {name}; it may have "
+                f"{en.split(' (')[0].replace('needs', 'needed')})",
+            )
         return (
             f"处理崩溃（检查进程被信号 {name} 终止）",
             f"crashed (the checking process was killed by {name})",
@@ -563,17 +631,26 @@ def _death(exitcode: int | None) -> tuple[str, str]:
     )
 
 
+def _out_of_memory(limit: int | None) -> tuple[str, str]:
+    """Why a document ran out of memory, in both languages, naming the cap."""
+    if limit is None:
+        return "内存不足，无法读取", "ran out of memory"
+    size = f"{limit / GB:.1f}".removesuffix(".0") + " GB" if limit >= GB else f"{limit // MB} MB"
+    return (
+        f"需要超过 {size} 内存（--max-memory），未能读取",
+        f"needs more than {size} of memory (--max-memory): not read",
+    )
+
+
 def _unread(display: str, finding: Finding, seconds: float = 0.0) -> DocumentResult:
-    """The result of a document that could not be checked: its format from its name, and an
-    extraction confidence of 0 since nothing was read."""
+    """The result of a document that could not be checked: its format from its name, and
+    the contract's extraction of a document not read (engine None, confidence 0)."""
     suffix = PurePosixPath(display.split("#", 1)[0]).suffix.lower().lstrip(".")
-    fmt = suffix or "unknown"
-    engine = {"pdf": "pdf-text", "docx": "docx", "xlsx": "xlsx"}.get(fmt, "none")
     return DocumentResult(
         path=display,
-        format=fmt,
+        format=suffix or "unknown",
         findings=[finding],
-        extraction=Extraction(engine, 0.0),
+        extraction=Extraction(None, 0.0),
         seconds=seconds,
     )
 
@@ -636,6 +713,7 @@ def _clock(seconds: float) -> str:
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_MEMORY",
     "DEFAULT_TIMEOUT",
     "Checker",
     "StartMethod",

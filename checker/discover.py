@@ -135,7 +135,7 @@ def discover(
     for shown in given:
         path = Path(shown)
         if path.is_dir():
-            packages.extend(_scan_top_folder(path, shown, _Settings(), limits))
+            packages.extend(_scan_top_folder(path, shown, _Settings(), limits, path.resolve()))
         elif _is_zip(path.name):
             packages.extend(_scan_zip(path, shown, _Settings(), limits))
         else:
@@ -242,7 +242,7 @@ def _join(shown: str, name: str) -> str:
 
 
 def _scan_top_folder(
-    folder: Path, shown: str, inherited: _Settings, limits: _Limits
+    folder: Path, shown: str, inherited: _Settings, limits: _Limits, root: Path
 ) -> list[PackageSource]:
     try:
         entries = sorted(os.scandir(folder), key=lambda e: _natural(e.name))
@@ -256,8 +256,12 @@ def _scan_top_folder(
     archives: list[os.DirEntry[str]] = []
     loose: list[os.DirEntry[str]] = []
     settings_file: Path | None = None
+    links: list[Finding] = []
     for entry in entries:
-        if _safe_is_dir(entry):
+        refusal = _link_refusal(Path(entry.path), _join(shown, entry.name), root)
+        if refusal is not None:
+            links.append(refusal)
+        elif _safe_is_dir(entry):
             if not _hidden_folder(entry.name):
                 subfolders.append(entry)
         elif _is_settings(entry.name):
@@ -269,7 +273,7 @@ def _scan_top_folder(
         else:
             loose.append(entry)
     if not subfolders and not archives:
-        return [_folder_package(folder, shown, inherited)]
+        return [_folder_package(folder, shown, inherited, root)]
     # A batch. Its package.yaml applies to every package in it (a package's own overrides).
     own = inherited.under(_read_settings_file(settings_file, _join(shown, "package.yaml")))
     packages: list[PackageSource] = []
@@ -278,10 +282,50 @@ def _scan_top_folder(
     for entry in sorted(subfolders + archives, key=lambda e: _natural(e.name)):
         child = _join(shown, entry.name)
         if _safe_is_dir(entry):
-            packages.append(_folder_package(Path(entry.path), child, own))
+            packages.append(_folder_package(Path(entry.path), child, own, root))
         else:
             packages.extend(_scan_zip(Path(entry.path), child, own, limits))
+    # Refused links belong to no package; the first carries them, as for refused zip entries.
+    if links:
+        packages[0].refusals.extend(links)
     return packages
+
+
+def _link_refusal(path: Path, shown: str, root: Path) -> Finding | None:
+    """A symbolic link is followed only to a file inside the checked folder ``root``: one
+    leading outside would check (and list in the report) files nobody submitted, and one to
+    a folder inside would check its documents twice or loop. None for anything else."""
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a loop of links, or one to nothing
+        return unreadable(
+            shown,
+            "符号链接循环或指向不存在的位置，已拒绝",
+            "symbolic link that loops or leads nowhere, refused",
+        )
+    inside = target == root or root in target.parents
+    if not inside:
+        return unreadable(
+            shown,
+            "符号链接指向检查的文件夹之外，已拒绝",
+            "symbolic link leading outside the checked folder, refused",
+        )
+    if not target.is_dir():
+        return None
+    here = path.parent.resolve()
+    if target == here or target in here.parents:
+        return unreadable(
+            shown,
+            "符号链接指向其所在的文件夹（循环），已拒绝",
+            "symbolic link to a folder containing it (a loop), refused",
+        )
+    return unreadable(
+        shown,
+        "指向文件夹的符号链接不跟随（其中的文件在原位置检查）",
+        "symbolic link to a folder is not followed (its files are checked where they are)",
+    )
 
 
 def _safe_is_dir(entry: os.DirEntry[str]) -> bool:
@@ -291,10 +335,14 @@ def _safe_is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def _folder_package(folder: Path, shown: str, inherited: _Settings) -> PackageSource:
+def _folder_package(
+    folder: Path, shown: str, inherited: _Settings, root: Path | None = None
+) -> PackageSource:
     """Every document under ``folder`` (nested folders included: a package may keep its
     sign-in sheets in a sub-folder). Symbolic links to folders are not followed, so a link
-    loop cannot make the walk endless."""
+    loop cannot make the walk endless; they, and links to files outside the checked folder
+    ``root`` (default ``folder``), get a finding naming the link (:func:`_link_refusal`)."""
+    root = root or folder.resolve()
     problems: list[Finding] = []
 
     def walk_error(exc: OSError) -> None:
@@ -303,16 +351,36 @@ def _folder_package(folder: Path, shown: str, inherited: _Settings) -> PackageSo
 
     documents: list[tuple[Path, str]] = []
     settings_file = next(
-        (folder / n for n in _listdir(folder) if _is_settings(n) and (folder / n).is_file()),
+        (
+            folder / n
+            for n in _listdir(folder)
+            if _is_settings(n)
+            and (folder / n).is_file()
+            and _link_refusal(folder / n, n, root) is None
+        ),
         None,
     )
-    for root, dirs, files in os.walk(folder, onerror=walk_error):
-        dirs[:] = sorted((d for d in dirs if not _hidden_folder(d)), key=_natural)
-        base = Path(root)
+    for walked, dirs, files in os.walk(folder, onerror=walk_error):
+        base = Path(walked)
+        for name in dirs:
+            if not _hidden_folder(name):
+                refusal = _link_refusal(
+                    base / name, (base / name).relative_to(folder).as_posix(), root
+                )
+                if refusal is not None:
+                    problems.append(refusal)
+        dirs[:] = sorted(
+            (d for d in dirs if not _hidden_folder(d) and not (base / d).is_symlink()),
+            key=_natural,
+        )
         for name in sorted(files, key=_natural):
             if _not_a_document(name):
                 continue
             path = base / name
+            refusal = _link_refusal(path, path.relative_to(folder).as_posix(), root)
+            if refusal is not None:
+                problems.append(refusal)
+                continue
             documents.append((path, path.relative_to(folder).as_posix()))
     settings = inherited.under(_read_settings_file(settings_file, "package.yaml"))
     source = settings.package(shown, documents=documents)

@@ -105,6 +105,23 @@ def _claim(folder: Path, stem: str) -> Path:
     raise FileExistsError(f"no free name for {stem}.searchable.pdf in {folder}")
 
 
+def _read_notes(layout: LayoutDocument, display: str) -> list[Finding]:
+    """What the reader left out (pages over the limit) or read at a lower resolution: a
+    finding each, on the part of a split PDF whose pages they concern."""
+    last = layout.first_page + (layout.pages or 1) - 1
+    return [
+        Finding(
+            note.code,
+            f"{display}：{note.zh} / {display}: {note.en}",
+            document=display,
+            location={"page": note.page} if note.page else {},
+            severity=note.severity,
+        )
+        for note in layout.extraction.notes
+        if note.page is None or layout.first_page <= note.page <= last + 1
+    ]
+
+
 def _pages(part: LayoutDocument) -> str:
     return f"{part.first_page}-{part.first_page + (part.pages or 1) - 1}"
 
@@ -114,6 +131,7 @@ def check_layout(layout: LayoutDocument, display: str) -> DocumentResult:
     result = DocumentResult(
         display, layout.format, pages=layout.pages, extraction=layout.extraction
     )
+    result.findings += _read_notes(layout, display)
     if layout.unreliable_pages:
         pages = "、".join(map(str, layout.unreliable_pages))
         result.findings.append(

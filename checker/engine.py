@@ -16,10 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annexkit.checker.batch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, SearchableCheck, run_batch
+from annexkit.checker.batch import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_MEMORY,
+    DEFAULT_TIMEOUT,
+    SearchableCheck,
+    run_batch,
+)
 from annexkit.checker.batch import default_check as _default_check
 from annexkit.checker.discover import PackageSource, discover
 from annexkit.checker.package_check import GrantRegistry, check_package
+from annexkit.checker.readers.limits import ReadLimits
 from annexkit.checker.result import PackageResult
 from annexkit.contract.text import AnnexkitError, Text
 from annexkit.policy.profiles import DEFAULT_PROFILE, Profile, ProfileError, load_profile
@@ -49,6 +56,10 @@ class CheckOptions:
     workers: int | None = None
     timeout: float = DEFAULT_TIMEOUT
     max_bytes: int = DEFAULT_MAX_BYTES
+    limits: ReadLimits = field(default_factory=ReadLimits)
+    """What one document may make the readers decode (pixels, pages, XML, cells)."""
+    max_memory: int | None = DEFAULT_MAX_MEMORY
+    """Bytes of memory each worker may take (None: no cap)."""
     searchable: Path | None = None
     """Folder for searchable copies of scanned files (``--searchable``)."""
     progress: bool | None = None
@@ -146,6 +157,8 @@ def _run(
         max_bytes=options.max_bytes,
         progress=options.progress,
         check=checker,
+        limits=options.limits,
+        max_memory=options.max_memory,
     )
     # closing: a caller that stops early (or a failing registry) stops the workers at once.
     with closing(batch) as results:

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 
 def clean(text: str) -> str:
@@ -125,13 +126,29 @@ TextRun = tuple[str, tuple[float, ...], tuple[int, int]]
 page image in pixels)."""
 
 
+@dataclass(frozen=True)
+class ReadNote:
+    """Something a reader did not read as the file asked (pages over a limit, a page
+    rendered at a lower resolution): it becomes a finding of the document, never silence."""
+
+    code: str
+    """A finding code: ``unreadable-document`` (part not read) or ``low-confidence``."""
+    zh: str
+    en: str
+    severity: Literal["error", "warning", "info"] | None = None
+    """None: the code's own severity."""
+    page: int | None = None
+
+
 @dataclass
 class Extraction:
     """How the text was obtained (contract: ``extraction``)."""
 
-    engine: str
-    """``docx``, ``pdf-text``, ``xlsx`` or ``ocr``."""
+    engine: str | None
+    """``docx``, ``pdf-text``, ``xlsx`` or ``ocr``; None for a document that was not read."""
     confidence: float = 1.0
+    notes: tuple[ReadNote, ...] = ()
+    """What the reader left out or read at a lower resolution than the file asked."""
 
 
 @dataclass

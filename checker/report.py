@@ -507,7 +507,7 @@ def _document_header(document: Mapping[str, Any] | None) -> str:
     if document.get("pages"):
         facts.append(f"{document['pages']}页")
     extraction = document["extraction"]
-    engine = extraction["engine"]
+    engine = extraction["engine"] or "未读取 not read"
     if extraction["confidence"] < 1:
         engine += f" 可信度 {extraction['confidence']:.2f}"
     # "docx, docx" says nothing; the engine matters where it differs (pdf-text vs ocr)

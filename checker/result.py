@@ -20,7 +20,9 @@ class DocumentResult:
     pages: int | None = None
     data: dict[str, Any] | None = None
     findings: list[Finding] = field(default_factory=list)
-    extraction: Extraction = field(default_factory=lambda: Extraction("docx"))
+    extraction: Extraction = field(default_factory=lambda: Extraction(None, 0.0))
+    """How the text was read; the default, for a document that could not be read, is the
+    contract's ``{"engine": null, "confidence": 0}``."""
     score: float = 0.0
     """How well the content matched the annex it was classified as (0–1)."""
     seconds: float = 0.0

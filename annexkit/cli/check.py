@@ -55,6 +55,11 @@ def _codes(values: tuple[str, ...]) -> set[str] | None:
     show_default=True,
     help="Documents larger than this many MB are refused unread.",
 )
+@cli_options.max_memory
+@cli_options.max_megapixels
+@cli_options.max_pages
+@cli_options.max_xml_mb
+@cli_options.max_cells
 @click.option(
     "--profile",
     "profile_name",
@@ -100,6 +105,11 @@ def check(
     workers: int | None,
     timeout: float,
     max_mb: float,
+    max_memory_gb: float,
+    max_megapixels: float,
+    max_pages: int,
+    max_xml_mb: float,
+    max_cells: int,
     profile_name: str | None,
     claim_date: dt.datetime | None,
     registry_url: str | None,
@@ -115,6 +125,7 @@ def check(
     """
     from annexkit.checker import engine
     from annexkit.checker.engine import CheckOptions
+    from annexkit.checker.readers.limits import ReadLimits
     from annexkit.checker.report import (
         FORMATS,
         UnknownSelectorError,
@@ -149,6 +160,13 @@ def check(
         workers=workers,
         timeout=timeout,
         max_bytes=int(max_mb * 1024 * 1024),
+        limits=ReadLimits(
+            max_pixels=int(max_megapixels * 1_000_000),
+            max_pages=max_pages,
+            max_xml_bytes=int(max_xml_mb * 1024 * 1024),
+            max_cells=max_cells,
+        ),
+        max_memory=int(max_memory_gb * 1024**3),
         searchable=searchable_dir,
     )
     results = list(engine.check(paths, options))

@@ -8,12 +8,15 @@ class UnreadableDocument(Exception):
 
     ``kind`` lets callers and tests tell the causes apart without parsing the message:
     ``empty``, ``too-large``, ``unknown-format``, ``not-a-zip``, ``zip-bomb``, ``encrypted``,
-    ``corrupt``, ``truncated``, ``timeout``, ``io``, ``ocr-unavailable`` or ``needs-ocr``.
+    ``corrupt``, ``truncated``, ``timeout``, ``io``, ``ocr-unavailable``, ``needs-ocr`` or
+    ``unsupported`` (a form of the format no reader here handles, e.g. Strict Open XML).
+    Reasons are kept on one line: a library's message with line breaks in it would break the
+    text report and one-line log formats.
     """
 
     def __init__(self, reason_zh: str, reason_en: str, kind: str = "corrupt") -> None:
-        self.reason_zh = reason_zh
-        self.reason_en = reason_en
+        self.reason_zh = " ".join(reason_zh.split())
+        self.reason_en = " ".join(reason_en.split())
         self.kind = kind
         super().__init__(f"{reason_zh} / {reason_en}")
 

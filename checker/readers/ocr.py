@@ -123,6 +123,7 @@ def engine() -> Any:
         raise _unavailable(f"model files missing from {root}: {', '.join(missing)}")
     from rapidocr import RapidOCR
 
+    _plain_log()
     params: dict[str, Any] = {f"{task}.model_path": str(root / f) for task, f in MODELS.items()}
     params["Global.log_level"] = "warning"
     params["Global.max_side_len"] = DET_SIDE
@@ -137,9 +138,26 @@ def engine() -> Any:
     params["EngineConfig.onnxruntime.enable_cpu_mem_arena"] = True
     params["Rec.rec_batch_num"] = REC_BATCH
     try:
-        return RapidOCR(params=params)
+        built = RapidOCR(params=params)
+    except MemoryError:
+        raise
     except Exception as exc:  # the engine raises whatever onnxruntime raises
         raise _unavailable(f"{type(exc).__name__}: {exc}") from exc
+    _plain_log()  # RapidOCR sets its logger up again while it starts
+    return built
+
+
+def _plain_log() -> None:
+    """RapidOCR logs through its own handler with ANSI colour codes (colorlog), which turn
+    into escape-code litter in log files and CI output: keep its messages, at warning level
+    and above, in plain text on stderr."""
+    import logging
+
+    log = logging.getLogger("RapidOCR")
+    log.setLevel(logging.WARNING)
+    plain = logging.Formatter("[%(levelname)s] RapidOCR: %(message)s")
+    for handler in log.handlers:
+        handler.setFormatter(plain)
 
 
 def _unavailable(detail: str) -> UnreadableDocument:

@@ -14,8 +14,10 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..layout import Block, Extraction, LayoutDocument, Paragraph, Table
+from ..layout import Block, Extraction, LayoutDocument, Paragraph, ReadNote, Table
 from .errors import UnreadableDocument, needs_ocr
+from .limits import ReadLimits, skipped_pages
+from .limits import current as current_limits
 from .pdf_content import ERR_PASSWORD, ERR_SECURITY, PdfiumError, open_pdf, read_page
 from .pdf_page import PageLayout, layout_page
 from .stitch import SCAN_EDGE_TOLERANCE, column_edges, same_edges, stitch
@@ -25,16 +27,28 @@ if TYPE_CHECKING:
 
 
 def read_pdf(
-    path: Path, display_name: str | None = None, deadline: float | None = None, *, ocr: bool = True
+    path: Path,
+    display_name: str | None = None,
+    deadline: float | None = None,
+    *,
+    ocr: bool = True,
+    limits: ReadLimits | None = None,
 ) -> LayoutDocument:
     """``deadline`` is a ``time.monotonic()`` value; reading stops between pages after it.
-    ``ocr``: read pages without a usable text layer by OCR (engine ``ocr``)."""
+    ``ocr``: read pages without a usable text layer by OCR (engine ``ocr``). Pages after
+    ``limits.max_pages`` are not read, and a note says so; a scanned page too large to
+    render within ``limits.max_pixels`` is read at a lower resolution, with a note."""
+    limits = limits or current_limits()
     _require_end_marker(path)
     pdf = _open(path)
+    notes: list[ReadNote] = []
     try:
-        count = len(pdf)
-        if count <= 0:
+        total = len(pdf)
+        if total <= 0:
             raise UnreadableDocument("PDF 没有页面", "the PDF has no pages", "corrupt")
+        count = min(total, limits.max_pages)
+        if count < total:
+            notes.append(skipped_pages(count, total, False, limits.max_pages))
         pages: list[PageLayout] = []
         scans: list[ScannedPage] = []
         for index in range(count):
@@ -50,8 +64,10 @@ def read_pdf(
                     from .scan import scan_pdf_page  # the OCR stack loads only for scans
                 except ImportError as exc:
                     raise needs_ocr(exc) from None
-                scanned = scan_pdf_page(pdf, index)
+                scanned = scan_pdf_page(pdf, index, max_pixels=limits.max_pixels)
                 scans.append(scanned)
+                if scanned.note is not None:
+                    notes.append(scanned.note)
                 page = scanned.layout
             pages.append(page)
     except PdfiumError as exc:
@@ -70,9 +86,9 @@ def read_pdf(
 
         read_by_ocr = [scan for scan in scans if not scan.layout.unreliable]
         score = (count - len(scans)) + ocr_confidence(read_by_ocr) * len(read_by_ocr)
-        extraction = Extraction("ocr", round(score / count, 3))
+        extraction = Extraction("ocr", round(score / count, 3), tuple(notes))
     else:
-        extraction = Extraction("pdf-text", round(1 - len(unreliable) / count, 3))
+        extraction = Extraction("pdf-text", round(1 - len(unreliable) / count, 3), tuple(notes))
     return LayoutDocument(
         path=display_name or str(path),
         format="pdf",

@@ -15,6 +15,7 @@ around 盖章 labels; the offsets of inked blanks go into ``Paragraph.inked``.
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
 import time
@@ -32,6 +33,7 @@ from ..layout import (
     Extraction,
     LayoutDocument,
     Paragraph,
+    ReadNote,
     Table,
     TextRun,
     clean,
@@ -39,8 +41,10 @@ from ..layout import (
 )
 from .errors import UnreadableDocument
 from .image_grid import Grid, GridCell, cell_at, find_grids, line_text, lines_of, place
-from .images import image_kind, read_image_pages
+from .images import open_image
 from .ink import cell_ink, red_stamp
+from .limits import ReadLimits, megapixels, skipped_pages
+from .limits import current as current_limits
 from .ocr import DPI, Box, Glyph, Image, Page, TextBox, prepare, recognise
 from .pdf_page import _PAGE_NUMBER, MARGIN, PageLayout
 from .stitch import SCAN_EDGE_TOLERANCE, column_edges, same_edges, stitch
@@ -60,6 +64,8 @@ class ScannedPage:
     runs: list[TextRun] = field(default_factory=list)
     """The text read, each line on its place in the page as scanned turned by ``turn`` (for
     a searchable copy)."""
+    note: ReadNote | None = None
+    """Set when the page was read at a lower resolution than asked (too large to render)."""
 
     @property
     def confidence(self) -> float:
@@ -453,34 +459,56 @@ def confidence(pages: list[ScannedPage]) -> float:
 
 
 def read_images(
-    path: Path, display_name: str | None = None, deadline: float | None = None
+    path: Path,
+    display_name: str | None = None,
+    deadline: float | None = None,
+    limits: ReadLimits | None = None,
 ) -> LayoutDocument:
-    """An image file (JPEG, PNG, TIFF with one or more pages) read by OCR."""
-    images = read_image_pages(path)
-    with path.open("rb") as handle:
-        kind = (image_kind(handle.read(4)) or "image").lower()
+    """An image file (JPEG, PNG, TIFF with one or more pages) read by OCR, one page decoded
+    at a time; pages over the page limit are not read and say so."""
+    limits = limits or current_limits()
+    found = open_image(path, limits)
+    count = len(found.sizes)
     pages: list[ScannedPage] = []
-    for index, image in enumerate(images):
-        check_deadline(deadline, index, len(images))
+    for index, image in enumerate(found.pages()):
+        check_deadline(deadline, index, count)
         pages.append(scan_page(image, index + 1))
+        del image
     blocks: list[Block] = [b for p in pages for b in p.layout.blocks]
     furniture = {id(f) for p in pages for f in p.layout.furniture}
+    notes: tuple[ReadNote, ...] = ()
+    if found.skipped:
+        notes = (skipped_pages(count, found.total, found.more, limits.max_pages),)
     return LayoutDocument(
         path=display_name or str(path),
-        format=kind,
+        format=found.kind.lower(),
         blocks=stitch(blocks, continues(furniture)),
         pages=len(pages),
-        extraction=Extraction("ocr", confidence(pages)),
+        extraction=Extraction("ocr", confidence(pages), notes),
         unreliable_pages=[p.layout.number for p in pages if p.layout.unreliable],
         text_runs={p.layout.number: p.runs for p in pages},
         turns={p.layout.number: p.turn for p in pages},
     )
 
 
-def render_page(pdf: Any, index: int, dpi: int = DPI) -> Image:
-    """Page ``index`` (0-based) of an open pypdfium2 document as a BGR image."""
-    bitmap = pdf[index].render(scale=dpi / 72, rev_byteorder=False)
-    array = np.asarray(bitmap.to_numpy())
+def render_dpi(width: float, height: float, dpi: float, max_pixels: int) -> float:
+    """``dpi``, or the highest dpi at which a page of ``width`` × ``height`` points stays
+    within ``max_pixels``: judged from the page size, before anything is rendered."""
+    wanted = max(width, 1.0) * max(height, 1.0) * (dpi / 72) ** 2
+    return dpi if wanted <= max_pixels else dpi * math.sqrt(max_pixels / wanted) * 0.999
+
+
+def render_page(pdf: Any, index: int, dpi: float = DPI, max_pixels: int | None = None) -> Image:
+    """Page ``index`` (0-based) of an open pypdfium2 document as a BGR image, at ``dpi`` or
+    less: never more than ``max_pixels`` (default: the configured limit)."""
+    limit = max_pixels or current_limits().max_pixels
+    page = pdf[index]
+    try:
+        width, height = page.get_size()
+        bitmap = page.render(scale=render_dpi(width, height, dpi, limit) / 72, rev_byteorder=False)
+        array = np.asarray(bitmap.to_numpy())
+    finally:
+        page.close()
     if array.ndim == 3 and array.shape[2] == 4:
         array = cv2.cvtColor(array, cv2.COLOR_BGRA2BGR)
     elif array.ndim == 2:
@@ -488,9 +516,28 @@ def render_page(pdf: Any, index: int, dpi: int = DPI) -> Image:
     return np.ascontiguousarray(array[:, :, :3], dtype=np.uint8)
 
 
-def scan_pdf_page(pdf: Any, index: int, dpi: int = DPI) -> ScannedPage:
-    """Page ``index`` (0-based) of a PDF with no usable text layer, rendered and read."""
-    return scan_page(render_page(pdf, index, dpi), index + 1, 72 / dpi)
+def scan_pdf_page(
+    pdf: Any, index: int, dpi: int = DPI, max_pixels: int | None = None
+) -> ScannedPage:
+    """Page ``index`` (0-based) of a PDF with no usable text layer, rendered and read. A page
+    too large to render at ``dpi`` within ``max_pixels`` is rendered smaller and the result
+    carries a note (:attr:`ScannedPage.note`)."""
+    limit = max_pixels or current_limits().max_pixels
+    width, height = pdf.get_page_size(index)
+    used = render_dpi(width, height, dpi, limit)
+    scanned = scan_page(render_page(pdf, index, used, limit), index + 1, 72 / used)
+    if used < dpi:
+        scanned.note = ReadNote(
+            "low-confidence",
+            f"第{index + 1}页尺寸过大（{width:.0f}×{height:.0f} 磅），按 {dpi} dpi 渲染将超过"
+            f"像素上限 {megapixels(limit)}（--max-megapixels），已降至 {used:.0f} dpi 识别，"
+            "结果可能不准确",
+            f"page {index + 1} is too large ({width:.0f}×{height:.0f} pt) to render at {dpi} dpi "
+            f"within the pixel limit of {megapixels(limit)} (--max-megapixels): it was read at "
+            f"{used:.0f} dpi and the result may be wrong",
+            page=index + 1,
+        )
+    return scanned
 
 
 def check_deadline(deadline: float | None, done: int, total: int) -> None:
@@ -508,6 +555,7 @@ __all__ = [
     "confidence",
     "continues",
     "read_images",
+    "render_dpi",
     "render_page",
     "scan_page",
     "scan_pdf_page",

@@ -7,9 +7,12 @@ word the reason when the content does not match it.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from .errors import UnreadableDocument
+from .limits import ReadLimits
+from .limits import current as current_limits
 
 MAX_BYTES = 100 * 1024 * 1024
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -18,6 +21,10 @@ RATIO_FLOOR = 5 * 1024 * 1024
 """Below this many uncompressed bytes a high ratio is harmless (tiny, repetitive XML parts
 compress that well), so the ratio test applies only above it."""
 MAX_MEMBERS = 10_000
+_XML_PARTS = (".xml", ".rels", ".vml")
+_STRICT_NAMESPACE = b"purl.oclc.org/ooxml/"
+_STRICT_HEAD = 4096
+_NAMES = {"docx": "Word（DOCX）", "xlsx": "Excel（XLSX）"}
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OCR_IMAGES = (b"\xff\xd8\xff", b"\x89PNG", b"II*\x00", b"MM\x00*")
@@ -32,9 +39,10 @@ _IMAGES = {
 }
 
 
-def sniff(path: Path, max_bytes: int = MAX_BYTES) -> str:
+def sniff(path: Path, max_bytes: int = MAX_BYTES, limits: ReadLimits | None = None) -> str:
     """``pdf``, ``docx``, ``xlsx`` or ``image`` (JPEG, PNG, TIFF: read by OCR); raises
-    :class:`UnreadableDocument` for anything else."""
+    :class:`UnreadableDocument` for anything else, and for a DOCX or XLSX over the XML limit
+    (``limits.max_xml_bytes``) or in the Strict Open XML form."""
     try:
         size = path.stat().st_size
         if not path.is_file():
@@ -58,7 +66,7 @@ def sniff(path: Path, max_bytes: int = MAX_BYTES) -> str:
     if b"%PDF-" in head:
         return "pdf"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _office_zip(path)
+        return _office_zip(path, limits or current_limits())
     if head.startswith(_OCR_IMAGES):
         return "image"
     raise _unknown(path, head)
@@ -68,17 +76,35 @@ def _size(count: int) -> str:
     return f"{count / 2**20:.1f} MB" if count >= 2**20 else f"{count / 1024:.1f} KB"
 
 
-def _office_zip(path: Path) -> str:
-    """docx or xlsx by the parts the zip holds, after refusing a zip bomb."""
+def _office_zip(path: Path, limits: ReadLimits) -> str:
+    """docx or xlsx by the parts the zip holds, after refusing a zip bomb, too much XML and
+    Strict Open XML; judged from the zip directory and the first bytes of the main part."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            kind = _office_kind(members, limits)
+            _refuse_strict(archive, kind)
+            return kind
+    except UnreadableDocument:
+        raise
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        RuntimeError,
+        NotImplementedError,
+        zlib.error,
+    ) as exc:
+        detail = " ".join(str(exc).split())[:300]
         raise UnreadableDocument(
             "ZIP 容器已损坏（文件可能不完整）",
-            f"the ZIP container is corrupt (the file may be incomplete): {exc}",
+            f"the ZIP container is corrupt (the file may be incomplete): {detail}",
             "corrupt",
         ) from exc
+
+
+def _office_kind(members: list[zipfile.ZipInfo], limits: ReadLimits) -> str:
     if len(members) > MAX_MEMBERS:
         raise _bomb(f"{len(members)} 个条目", f"{len(members)} entries")
     unpacked = sum(m.file_size for m in members)
@@ -89,10 +115,19 @@ def _office_zip(path: Path) -> str:
         ratio = unpacked / max(packed, 1)
         raise _bomb(f"压缩比 {ratio:.0f}:1", f"compression ratio {ratio:.0f}:1")
     names = {m.filename for m in members}
-    if "word/document.xml" in names:
-        return "docx"
-    if "xl/workbook.xml" in names:
-        return "xlsx"
+    kind = "docx" if "word/document.xml" in names else "xlsx" if "xl/workbook.xml" in names else ""
+    if kind:
+        xml = sum(m.file_size for m in members if m.filename.lower().endswith(_XML_PARTS))
+        if xml > limits.max_xml_bytes:
+            name = _NAMES[kind]
+            raise UnreadableDocument(
+                f"{name} 文件过大：含 {_size(xml)} XML，超过上限 {_size(limits.max_xml_bytes)}"
+                "（--max-xml-mb），未读取",
+                f"the {name} file holds {_size(xml)} of XML, over the limit of "
+                f"{_size(limits.max_xml_bytes)} (--max-xml-mb): not read",
+                "too-large",
+            )
+        return kind
     if any(n.startswith("ppt/") for n in names):
         raise UnreadableDocument(
             "这是 PowerPoint 演示文稿，不是附件格式（DOCX/XLSX/PDF）",
@@ -104,6 +139,24 @@ def _office_zip(path: Path) -> str:
         "a ZIP archive that is not a Word (.docx) or Excel (.xlsx) document",
         "unknown-format",
     )
+
+
+def _refuse_strict(archive: zipfile.ZipFile, kind: str) -> None:
+    """Strict Open XML (ISO 29500 Strict, "Strict Open XML Document" in Word's Save As) uses
+    other namespaces than the Transitional form every reader here expects: say so, rather
+    than "corrupt"."""
+    main = "word/document.xml" if kind == "docx" else "xl/workbook.xml"
+    with archive.open(main) as stream:
+        head = stream.read(_STRICT_HEAD)
+    if _STRICT_NAMESPACE in head:
+        name = _NAMES[kind]
+        suffix = ".docx" if kind == "docx" else ".xlsx"
+        raise UnreadableDocument(
+            f"{name} 为严格 Open XML（Strict）格式，不支持；请另存为普通 {suffix}",
+            f"the {name} file is in the Strict Open XML form, which is not supported: save it "
+            f"as an ordinary {suffix}",
+            "unsupported",
+        )
 
 
 def _bomb(what_zh: str, what_en: str) -> UnreadableDocument:

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +24,24 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from ..layout import Block, Cell, Extraction, LayoutDocument, Paragraph, Table
+from .errors import UnreadableDocument
+from .limits import ReadLimits
+from .limits import current as current_limits
 from .stitch import renumber
 
 
-def read_xlsx(path: Path, display_name: str | None = None) -> LayoutDocument:
+def read_xlsx(
+    path: Path, display_name: str | None = None, limits: ReadLimits | None = None
+) -> LayoutDocument:
+    """The workbook's visible sheets; refused unread (before openpyxl builds a cell object
+    for each) when its sheets define more than ``limits.max_cells`` cells."""
+    limits = limits or current_limits()
+    count_cells(path, limits.max_cells)
     # A file object, not the path: openpyxl refuses names not ending in .xlsx, and the
-    # format was decided by content.
-    with path.open("rb") as handle:
+    # format was decided by content. Its warnings (unsupported extensions) are not the
+    # user's business.
+    with path.open("rb") as handle, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         workbook = openpyxl.load_workbook(handle, read_only=False, data_only=True)
     try:
         blocks: list[Block] = []
@@ -44,6 +58,39 @@ def read_xlsx(path: Path, display_name: str | None = None) -> LayoutDocument:
         pages=None,
         extraction=Extraction("xlsx"),
     )
+
+
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_CHUNK = 1024 * 1024
+_OVERLAP = 64
+
+
+def count_cells(path: Path, limit: int) -> int:
+    """Cells the workbook's XML defines (``<c>`` elements of every part under ``xl/``),
+    counted while streaming the parts: nothing is parsed and memory stays at one chunk.
+    Raises :class:`UnreadableDocument` as soon as the count passes ``limit``."""
+    count = 0
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            name = info.filename
+            if not (name.startswith("xl/") and name.lower().endswith(".xml")):
+                continue
+            tail = b""
+            with archive.open(info) as stream:
+                while chunk := stream.read(_CHUNK):
+                    data = tail + chunk
+                    # A match wholly inside the carried tail was counted with the last chunk.
+                    count += sum(1 for m in _CELL.finditer(data) if m.end() > len(tail))
+                    tail = data[-_OVERLAP:]
+                    if count > limit:
+                        raise UnreadableDocument(
+                            f"Excel（XLSX）文件过大：单元格超过 {limit:,} 个"
+                            "（--max-cells），未读取",
+                            f"the Excel (XLSX) file defines more than {limit:,} cells "
+                            "(--max-cells): not read",
+                            "too-large",
+                        )
+    return count
 
 
 def cell_text(value: Any) -> str:
@@ -92,8 +139,19 @@ def _sheet_blocks(sheet: Any) -> list[Block]:
             if first_row in by_row:
                 blocks.append(Paragraph(values[first_row, by_row[first_row][0]], 0))
             first_row += 1
-    blocks.append(_table(sheet.title, values, spans, first_row, last_row))
+    blocks.append(_table(sheet.title, values, spans, first_row, last_row, _pictures(sheet)))
     return blocks
+
+
+def _pictures(sheet: Any) -> set[tuple[int, int]]:
+    """Cells (row, column, 1-based) where a picture is anchored: a signature or stamp image
+    pasted onto the form."""
+    found: set[tuple[int, int]] = set()
+    for image in getattr(sheet, "_images", ()):
+        start = getattr(getattr(image, "anchor", None), "_from", None)
+        if start is not None:
+            found.add((start.row + 1, start.col + 1))
+    return found
 
 
 def _table(
@@ -102,6 +160,7 @@ def _table(
     spans: dict[tuple[int, int], tuple[int, int]],
     first_row: int,
     last_row: int,
+    pictures: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
 ) -> Table:
     inside = [(r, c) for r, c in values if r >= first_row]
     first_col = min(c for _, c in inside)
@@ -131,6 +190,11 @@ def _table(
             if (row, col) in covered:
                 continue
             rowspan, colspan = clipped.get((row, col), (1, 1))
+            pictured = any(
+                (r, c) in pictures
+                for r in range(row, row + rowspan)
+                for c in range(col, col + colspan)
+            )
             cells.append(
                 Cell(
                     text=values.get((row, col), ""),
@@ -139,6 +203,7 @@ def _table(
                     rowspan=rowspan,
                     colspan=colspan,
                     ref=f"{get_column_letter(col)}{row}",
+                    ink=1.0 if pictured else None,
                 )
             )
     return Table(0, cells, sheet=title)
