@@ -47,8 +47,15 @@ class Classification:
         )
 
 
+_ANNEX_MARK = r"附件[5-8五六七八]?[:：]?"
+_SUFFIX = re.compile(r"\([^()]{1,12}\)$")
+
+
 def _title_key(text: str) -> str:
-    return re.sub(r"^附件[5-8五六七八]?", "", label_key(text))
+    """A title line as compared: no ``附件7`` before it, no bracketed suffix after it
+    (``企业职工培训备案表（2025年）``, ``培训台账（附件7）``)."""
+    key = re.sub(f"^{_ANNEX_MARK}", "", label_key(text))
+    return _SUFFIX.sub("", key)
 
 
 def units(document: LayoutDocument) -> list[str]:
@@ -65,8 +72,10 @@ def units(document: LayoutDocument) -> list[str]:
 def _present_keys(texts: list[str]) -> set[str]:
     keys: set[str] = set()
     for text in texts:
-        keys.add(label_key(text))
-        keys.update(label_key(m) for m in _LABEL_BEFORE_COLON.findall(text))
+        found = [label_key(text), *(label_key(m) for m in _LABEL_BEFORE_COLON.findall(text))]
+        for key in found:
+            keys.add(key)
+            keys.add(_SUFFIX.sub("", key))  # 企业名称（盖章）: the label 企业名称
     return keys
 
 
@@ -89,11 +98,11 @@ def classify(document: LayoutDocument) -> Classification:
     scores: dict[str, float] = {}
     missing_by: dict[str, list[str]] = {}
     for annex in ANNEXES:
-        required = annex_labels(annex).required_keys()
-        found = {k for k in required if k in present}
+        required = annex_labels(annex).required_fields()
+        found = {title for title, keys in required.items() if keys & present}
         coverage = len(found) / len(required) if required else 0.0
         scores[annex] = round(0.5 * (annex in titled) + 0.5 * coverage, 3)
-        missing_by[annex] = [required[k] for k in required if k not in found]
+        missing_by[annex] = [title for title in required if title not in found]
     best = max(scores, key=lambda a: scores[a])
     accepted = scores[best] >= THRESHOLD
     return Classification(

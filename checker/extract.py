@@ -35,7 +35,7 @@ from annexkit.checker.layout import (
     Table,
     value_confidence,
 )
-from annexkit.checker.normalize import is_signed, normalize, parse_date_range
+from annexkit.checker.normalize import is_signed, normalize, parse_date, parse_date_range
 from annexkit.contract.schema import resolve
 
 ENUMERATED = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[.、．)）]\s*(?P<text>.+)$", re.S)
@@ -93,9 +93,12 @@ def _inline_pattern(annex: str) -> re.Pattern[str]:
     alternatives = "|".join(r"\s*".join(map(re.escape, k)) for k in keys if k)
     units = "|".join(UNITS)
     enumerator = r"(?:第[一二三四五六七八九十\d]+条\s*|\(?[一二三四五六七八九十\d]+[)、.．]\s*)?"
+    # After the label: a unit in brackets (（元）), or a note such as （盖章）（签字）
+    # before a colon (企业名称（盖章）：…).
     return re.compile(
         rf"(?:^|(?<=[\s,;:。、()]))(?P<enum>{enumerator})(?P<label>{alternatives})"
-        rf"(?:\((?:{units})\))?(?:\s*[:：](?P<colon>)|(?=[\s_\d]|$))"
+        rf"(?:\((?:{units})\)|\([^()\d]{{1,8}}\)(?=\s*[:：]))?"
+        rf"(?:\s*[:：](?P<colon>)|(?=[\s_\d]|$))"
     )
 
 
@@ -251,11 +254,35 @@ def _assign(key: str, value: str, where: Location, state: _State, inked: bool = 
         return
     if key in labels.scalars:
         scalar = _choose(labels.scalars[key], state)
-        if resolve(scalar.node).get("type") == "boolean":
+        node = resolve(scalar.node)
+        if node.get("type") == "boolean":
             signed = is_signed(value) or inked  # a blank block: False
             state.out.put(scalar.path, signed, where, value)
+        elif node.get("format") == "date" and _with_session(scalar.path, value, where, state):
+            return
         else:
             state.out.put(scalar.path, normalize(scalar.node, value), where, value)
+
+
+_SESSION = re.compile(r"\s*[(（]?(上午|下午|晚上|中午|全天|\d{1,2}\s*[:：]\s*\d{2})")
+
+
+def _with_session(path: Path_, value: str, where: Location, state: _State) -> bool:
+    """``日期：2025年11月3日 上午`` — a date followed by its session: the date, and the session
+    into the sibling ``session`` field when the form has one. False when the value is not
+    a certain date with a session after it."""
+    match = _SESSION.search(value)
+    if match is None or match.start() == 0:
+        return False
+    day = parse_date(value[: match.start()])
+    if day is None:
+        return False
+    state.out.put(path, day, where, value)
+    session = (*path[:-1], "session")
+    session_text = value[match.start() :].strip().strip("()（）")
+    if any(s.path == session for entries in state.labels.scalars.values() for s in entries):
+        state.out.put(session, session_text, where, value)
+    return True
 
 
 _Label = TypeVar("_Label", ScalarLabel, RangeLabel)
@@ -289,6 +316,9 @@ def _table(table: Table, state: _State) -> None:
     rows = table.rows()
     header: _Header | None = None
     after_header = False
+    # A list printed two-up (two sets of 姓名/签到 columns side by side) is read down its
+    # left half first, then down the right half.
+    later: list[tuple[list[Cell], _Header, int]] = []
     for cells in rows:
         texts = [c.text.strip() for c in cells]
         if not any(texts):
@@ -307,10 +337,16 @@ def _table(table: Table, state: _State) -> None:
             continue  # a header repeated after a page break
         if header is not None and not _is_label_row(keys, state.labels):
             if len(cells) == 1 and cells[0].colspan > 1:
-                continue  # a note row (注：…) across the table
-            _item(cells, header, table, state)
+                # A row across the table: a note (注：…), or the lines under the list
+                # (应到人数：8  实到人数：7, 班主任（签名）：…) that name their own labels.
+                _pairs(cells[0].text, table.location(cells[0]), state, inked=_inked(cells[0]))
+                continue
+            _item(cells, header, table, state, 0)
+            later += [(cells, header, group) for group in range(1, len(header.groups()))]
             continue
         _grid_row(cells, keys, table, rows, state)
+    for cells, header, group in later:
+        _item(cells, header, table, state, group)
 
 
 def _is_caption(cells: list[Cell], table: Table, keys: list[str], state: _State) -> bool:
@@ -337,6 +373,28 @@ class _Header:
     array: ArrayLabels
     columns: dict[int, str]
     ranges: dict[int, tuple[str, str]]
+    spans: dict[int, int] = field(default_factory=dict)
+    """Column of a range label → how many columns its merged cell covers."""
+
+    def groups(self) -> list[tuple[dict[int, str], dict[int, tuple[str, str]]]]:
+        """The header's sets of columns, left to right: one set, or several when the list is
+        printed two-up (a column label seen again starts the next set)."""
+        starts = [0]
+        seen: set[str] = set()
+        for column in sorted(self.columns):
+            name = self.columns[column]
+            if name in seen:
+                starts.append(column)
+                seen = set()
+            seen.add(name)
+        bounds = [*starts[1:], 1 << 30]
+        return [
+            (
+                {c: n for c, n in self.columns.items() if low <= c < high},
+                {c: r for c, r in self.ranges.items() if low <= c < high},
+            )
+            for low, high in zip(starts, bounds, strict=True)
+        ]
 
 
 def _header(cells: list[Cell], keys: list[str], state: _State) -> _Header | None:
@@ -355,22 +413,40 @@ def _header(cells: list[Cell], keys: list[str], state: _State) -> _Header | None
         ranges = {
             c.column: array.ranges[k] for c, k in zip(cells, keys, strict=True) if k in array.ranges
         }
+        spans = {c.column: c.colspan for c in cells if c.column in ranges}
         score = len(columns) + len(ranges) + (0.5 if array is state.pending_array else 0)
         if score > best_score:
-            best, best_score = _Header(array, columns, ranges), score
+            best, best_score = _Header(array, columns, ranges, spans), score
     return best
 
 
 def _sub_header(cells: list[Cell], keys: list[str], header: _Header) -> bool:
-    """The second row of a two-row header (培训起止日期 over 开始日期 | 结束日期): its labels
-    take the columns under the merged cell above. True when the row was one."""
+    """The second row of a two-row header (培训起止日期 over 开始日期 | 结束日期, or over
+    开始 | 结束): its labels take the columns under the merged cell above — a known label
+    by its name, another word by its place (the first column under a range is its start).
+    True when the row was one."""
     columns = header.array.columns
-    named = {c.column: columns[k] for c, k in zip(cells, keys, strict=True) if k in columns}
-    if not named or any(k and k not in columns for k in keys):
+    named: dict[int, str] = {}
+    for cell, key in zip(cells, keys, strict=True):
+        if not key:
+            continue
+        if key in columns:
+            named[cell.column] = columns[key]
+            continue
+        owner = next(
+            (col for col, span in header.spans.items() if col <= cell.column < col + span),
+            None,
+        )
+        if owner is None or re.search(r"\d", key):
+            return False  # a value, or a word under no range: not a header row
+        start, end = header.ranges[owner]
+        named[cell.column] = start if cell.column == owner else end
+    if not named:
         return False
     header.columns.update(named)
     for column in list(header.ranges):
-        if column in named:
+        span = range(column, column + header.spans.get(column, 1))
+        if any(c in named for c in span):
             del header.ranges[column]
     return True
 
@@ -381,13 +457,16 @@ def _is_label_row(keys: list[str], labels: AnnexLabels) -> bool:
     return first in labels.scalars or first in labels.ranges
 
 
-def _item(cells: list[Cell], header: _Header, table: Table, state: _State) -> None:
+def _item(cells: list[Cell], header: _Header, table: Table, state: _State, group: int) -> None:
     array = header.array
+    columns, ranges = header.groups()[group]
+    by_column = {c.column: c for c in cells}
+    if group and not any(by_column[c].text.strip() for c in columns if c in by_column):
+        return  # the right half of a two-up list ends before the left one
     items = _array_list(state.out.data, array.path)
     index = len(items)
     items.append({})
-    by_column = {c.column: c for c in cells}
-    for column, name in header.columns.items():
+    for column, name in columns.items():
         cell = by_column.get(column)
         node = resolve(array.items["properties"][name])
         text = cell.text.strip() if cell else ""
@@ -399,7 +478,7 @@ def _item(cells: list[Cell], header: _Header, table: Table, state: _State) -> No
         if value is not None:
             items[index][name] = value
             state.out.raw[(*array.path, index, name)] = text
-    for column, (start, end) in header.ranges.items():
+    for column, (start, end) in ranges.items():
         cell = by_column.get(column)
         if cell is None or not cell.text.strip():
             continue
@@ -432,31 +511,54 @@ def _grid_row(
     hold ``label：value`` themselves."""
     labels = state.labels
     known = set(labels.scalars) | set(labels.ranges) | set(labels.sections)
+    keys = [_known_key(k, known) for k in keys]
     for index, (cell, key) in enumerate(zip(cells, keys, strict=True)):
         if key in labels.sections and len(cells) > 1:
             state.section = labels.sections[key]
             continue
         if key in known and key:
-            value_cell = _value_cell(cells, index, rows, known)
+            value_cell = _value_cell(cells, index, rows, known, state.out.annex)
             text = value_cell.text.strip() if value_cell else ""
             where = table.location(value_cell or cell)
-            _assign(key, text, where, state, inked=_inked(value_cell))
+            # A signature or stamp put beside the label in the label's own (merged) cell.
+            inked = _inked(value_cell) or (value_cell is None and _inked(cell))
+            _assign(key, text, where, state, inked=inked)
         elif not any(k == key for k in keys[:index]):  # a merged cell repeats its text
             _pairs(cell.text, table.location(cell), state, inked=_inked(cell))
 
 
+_NOTE = re.compile(r"\([^()\d]{1,8}\)$")
+
+
+def _known_key(key: str, known: set[str]) -> str:
+    """A label cell's key; ``企业名称（盖章）`` is the label 企业名称 with a note after it."""
+    if key in known:
+        return key
+    bare = _NOTE.sub("", key)
+    return bare if bare in known else key
+
+
 def _value_cell(
-    cells: list[Cell], index: int, rows: list[list[Cell]], known: set[str]
+    cells: list[Cell], index: int, rows: list[list[Cell]], known: set[str], annex: str
 ) -> Cell | None:
+    """The cell holding a label cell's value: the next cell to the right, else the cell
+    below; None when that cell is another label (``label``, or ``label：value`` itself)."""
+
+    def is_label(cell: Cell) -> bool:
+        if _known_key(label_key(cell.text), known) in known:
+            return True
+        first = next(inline_spans(annex, cell.text.strip()), None)
+        return first is not None and first[2][0] - len(first[0]) <= 2
+
     cell = cells[index]
     for right in cells[index + 1 :]:
         if right.column >= cell.column + cell.colspan:
-            return None if label_key(right.text) in known else right
+            return None if is_label(right) else right
     below_row = cell.row + cell.rowspan
     if below_row < len(rows):
         for below in rows[below_row]:
             if below.column <= cell.column < below.column + below.colspan:
-                return None if label_key(below.text) in known else below
+                return None if is_label(below) else below
     return None
 
 

@@ -73,10 +73,11 @@ class AnnexLabels:
             keys |= set(array.columns) | set(array.ranges) | set(array.captions)
         return keys
 
-    def required_keys(self) -> dict[str, str]:
-        """Label key → printed title of the required fields, to explain a failed match."""
+    def required_fields(self) -> dict[str, frozenset[str]]:
+        """Printed title of each required field → every label key it may be printed under
+        (title and aliases): a form that uses an alias still shows the field."""
         schema = load_schema(self.annex)
-        out: dict[str, str] = {}
+        out: dict[str, frozenset[str]] = {}
         _required(schema, out)
         return out
 
@@ -85,7 +86,7 @@ def _labels_of(node: JSON) -> list[str]:
     return [node.get("title", ""), *node.get("x-aliases", ())]
 
 
-def _required(node: JSON, out: dict[str, str]) -> None:
+def _required(node: JSON, out: dict[str, frozenset[str]]) -> None:
     node = resolve(node)
     props = node.get("properties", {})
     for name in node.get("required", ()):
@@ -97,9 +98,11 @@ def _required(node: JSON, out: dict[str, str]) -> None:
         elif sub.get("type") == "array" and resolve(sub.get("items", {})).get("type") == "object":
             _required(sub["items"], out)
         elif "x-range" in sub:
-            out[label_key(sub["x-range"]["label"])] = sub["x-range"]["label"]
+            rng = sub["x-range"]
+            keys = {label_key(t) for t in (rng["label"], *rng.get("aliases", ()))}
+            out[rng["label"]] = frozenset(keys | {label_key(t) for t in _labels_of(sub) if t})
         elif sub.get("title"):
-            out[label_key(sub["title"])] = sub["title"]
+            out[sub["title"]] = frozenset(label_key(t) for t in _labels_of(sub) if t)
 
 
 @cache
