@@ -36,6 +36,9 @@ _INLINE_WRAPPERS = _WRAPPERS | frozenset(
 (tracked deletions) are not among them."""
 _T, _TAB, _PTAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:ptab"), qn("w:br"), qn("w:cr")
 _NB_HYPHEN, _SYM = qn("w:noBreakHyphen"), qn("w:sym")
+_PICTURES = frozenset(qn(t) for t in ("w:drawing", "w:pict", "w:object"))
+"""A picture in a run: on a signature line or in a sign-in cell, a scanned signature or a
+stamp pasted in (forms filled on a computer carry them as images)."""
 _VAL, _FONT, _CHAR = qn("w:val"), qn("w:font"), qn("w:char")
 
 # Tick boxes typed with Word's Symbol dialog are symbol-font code points, not Unicode: map
@@ -51,7 +54,9 @@ def read_docx(path: Path, display_name: str | None = None) -> LayoutDocument:
     builder = _Builder()
     for element in _flatten(body, {_P, _TBL}):
         if element.tag == _P:
-            builder.paragraph(_paragraph_text(element).strip())
+            text, pictures = _paragraph_text(element)
+            lead = len(text) - len(text.lstrip())
+            builder.paragraph(text.strip(), tuple(offset - lead for offset in pictures))
         else:
             builder.table(element)
     return LayoutDocument(
@@ -85,10 +90,10 @@ class _Builder:
     tables: int = 0
     paragraphs: int = 0
 
-    def paragraph(self, text: str) -> None:
+    def paragraph(self, text: str, pictures: tuple[int, ...] = ()) -> None:
         if text:
             self.paragraphs += 1
-            self.blocks.append(Paragraph(text, self.paragraphs))
+            self.blocks.append(Paragraph(text, self.paragraphs, inked=pictures))
 
     def table(self, tbl: Element) -> None:
         """The table, then the tables nested in its cells (depth first, in order)."""
@@ -109,7 +114,7 @@ def _table_cells(tbl: Element) -> tuple[list[Cell], list[Element]]:
         for tc in _flatten(tr, {_TC}):
             span = max(1, _int_attr(tc, "w:tcPr", "w:gridSpan", 1))
             merge = _v_merge(tc)
-            text, inner = _cell_content(tc)
+            text, inner, pictured = _cell_content(tc)
             nested += inner
             above = open_above.get(column)
             if merge == "continue" and above is not None:
@@ -117,7 +122,7 @@ def _table_cells(tbl: Element) -> tuple[list[Cell], list[Element]]:
                 if text:  # Word shows only the first cell's text; keep any stray text anyway
                     above.text = f"{above.text}\n{text}".strip()
             else:
-                cell = Cell(text, row, column, colspan=span)
+                cell = Cell(text, row, column, colspan=span, ink=1.0 if pictured else None)
                 cells.append(cell)
                 if merge == "restart":
                     open_above[column] = cell
@@ -127,36 +132,44 @@ def _table_cells(tbl: Element) -> tuple[list[Cell], list[Element]]:
     return cells, nested
 
 
-def _cell_content(tc: Element) -> tuple[str, list[Element]]:
-    """The cell's own paragraphs as lines, and the tables nested in it."""
+def _cell_content(tc: Element) -> tuple[str, list[Element], bool]:
+    """The cell's own paragraphs as lines, the tables nested in it, and whether it holds a
+    picture (a signature or stamp image)."""
     lines: list[str] = []
     nested: list[Element] = []
+    pictured = False
     for element in _flatten(tc, {_P, _TBL}):
         if element.tag == _P:
-            lines.append(_paragraph_text(element))
+            text, pictures = _paragraph_text(element)
+            lines.append(text)
+            pictured = pictured or bool(pictures)
         else:
             nested.append(element)
-    return "\n".join(lines).strip(), nested
+    return "\n".join(lines).strip(), nested, pictured
 
 
-def _paragraph_text(p: Element) -> str:
+def _paragraph_text(p: Element) -> tuple[str, tuple[int, ...]]:
+    """The paragraph's text, and the offsets in it where a picture stands."""
     parts: list[str] = []
-    _collect_runs(p, parts)
-    return "".join(parts)
+    pictures: list[int] = []
+    _collect_runs(p, parts, pictures)
+    return "".join(parts), tuple(pictures)
 
 
-def _collect_runs(element: Element, parts: list[str]) -> None:
+def _collect_runs(element: Element, parts: list[str], pictures: list[int]) -> None:
     for child in element:
         if child.tag == _R:
-            _run_text(child, parts)
+            _run_text(child, parts, pictures)
         elif child.tag in _INLINE_WRAPPERS:
-            _collect_runs(child, parts)
+            _collect_runs(child, parts, pictures)
 
 
-def _run_text(run: Element, parts: list[str]) -> None:
+def _run_text(run: Element, parts: list[str], pictures: list[int]) -> None:
     for child in run:
         tag = child.tag
-        if tag == _T:
+        if tag in _PICTURES:
+            pictures.append(sum(len(part) for part in parts))
+        elif tag == _T:
             parts.append(child.text or "")
         elif tag in (_TAB, _PTAB):
             parts.append("\t")
