@@ -22,6 +22,7 @@ from annexkit.contract.values import (
     Parsed,
     amount_in_words,
     canonical_record,
+    clean_name,
     fold_name,
     parse_assessment_type,
     parse_cn_integer,
@@ -80,6 +81,16 @@ DATES: list[tuple[object, Expected]] = [
     ("2025-11-03 08:30", ("2025-11-03", True)),
     ("2025-11-03T08:30:00", ("2025-11-03", True)),
     ("20251103", ("2025-11-03", True)),
+    # a sign-in sheet's 日期 cell: the session, part of the day or weekday after the date
+    ("2025.11.03 08:30—11:30", ("2025-11-03", True)),
+    ("2025年11月03日14:00-\n17:00", ("2025-11-03", True)),
+    ("2025.11.3上午", ("2025-11-03", True)),
+    ("2025/11/3 下午", ("2025-11-03", True)),
+    ("二〇二五年十一月三日\n下午", ("2025-11-03", True)),
+    ("2025年11月3日（星期一）", ("2025-11-03", True)),
+    ("2025年11月3日周一 上午 08:30-11:30", ("2025-11-03", True)),
+    ("2025年11月3日（星期二）", ("2025-11-03", False)),  # 3 November 2025 is a Monday
+    ("2025年11月\n3日", ("2025-11-03", True)),  # a line wrapped in a narrow cell
     (dt.date(2025, 11, 3), ("2025-11-03", True)),
     (dt.datetime(2025, 11, 3, 0, 0), ("2025-11-03", True)),
     (45964, ("2025-11-03", True)),  # an Excel serial day from a spreadsheet cell
@@ -819,6 +830,26 @@ def test_fold_name(raw: str, expected: str) -> None:
     assert fold_name(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("王  芳", "王芳"),
+        ("王　芳", "王芳"),
+        ("黃小明", "黃小明"),  # stored as written; only comparison folds
+        (
+            "江门市台山市嘉信五金制\n品有限公司",
+            "江门市台山市嘉信五金制品有限公司",
+        ),  # a wrapped cell
+        ("江门市 蓬江区 职业培训学校", "江门市蓬江区职业培训学校"),
+        ("Li  Ming", "Li Ming"),
+        ("阿卜杜 • 热合曼", "阿卜杜·热合曼"),
+        ("江门市（台山）电子有限公司", "江门市（台山）电子有限公司"),
+    ],
+)
+def test_clean_name(raw: str, expected: str) -> None:
+    assert clean_name(raw) == expected
+
+
 def test_folded_names_compare_equal() -> None:
     assert fold_name("黃 小明") == fold_name("黄小明")
     assert fold_name("陳建國") != fold_name("陈建军")
@@ -848,6 +879,19 @@ def test_folded_names_compare_equal() -> None:
         ("ledger", ("rows", 0, "score"), "合 格", "合格"),
         ("ledger", ("rows", 0, "age"), "35周岁", 35),
         ("ledger", ("rows", 0, "name"), "王  芳", "王芳"),
+        (
+            "filing",
+            ("enterprise", "name"),
+            "江门市嘉信五金制\n品有限公司",
+            "江门市嘉信五金制品有限公司",
+        ),
+        ("filing", ("enterprise", "contact_person"), "黄 军峰", "黄军峰"),
+        (
+            "ledger",
+            ("rows", 0, "institution_class"),
+            "江门技工学校 电工1班",
+            "江门技工学校 电工1班",
+        ),
         ("ledger", ("rows", 0, "id_number"), "11010519491231002x", ID_X),
         ("signin", ("date",), 45964, "2025-11-03"),
     ],

@@ -38,13 +38,20 @@ _DATE = re.compile(
     rf"{_YEAR}(?:年|(?P<s1>[./-]))(?P<m>\d{{1,2}})(?:月|(?P<s2>[./-]))(?P<d>\d{{1,2}})[日号]?"
 )
 _COMPACT = re.compile(r"(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)")
-_TIME = re.compile(r"(?:[T\s]|(?<=[日号]))\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+_TIME = re.compile(rf"(?:T|\s+|(?<![\d./\-]))(?:{_CLOCK})(?:\s*[-—–~至到]\s*{_CLOCK})?$")
+_PART_OF_DAY = re.compile(r"\s*(?:上午|下午|中午|晚上|早上|全天|白天)$")
+_WEEKDAY = re.compile(r"\s*\(?(?:星期|周|礼拜)(?P<day>[一二三四五六日天])\)?$")
+WEEKDAYS = "一二三四五六日"
 _AFFIXES = re.compile(r"^(?:自|从|于)|(?:起|止|前|以前|之前|为止)$")
 
 
 def prepare(text: str) -> str:
     """NFKC, Chinese numerals in date parts as digits, 元月 as 1月; spaces kept."""
     text = unicodedata.normalize("NFKC", text).strip()
+    # a line wrapped in a narrow cell (二〇二四\n年七月十\n一日): blanks mean nothing here,
+    # except between two figures (2025-11-03 08:30)
+    text = re.sub(r"(?<![0-9])\s+|\s+(?![0-9])", "", text)
     text = text.replace("元月", "1月")
     text = _CN_YEAR.sub(lambda m: str(parse_cn_digits(m.group())), text)
     return _CN_MONTH_DAY.sub(lambda m: str(parse_small_cn(m.group()) or m.group()), text)
@@ -68,8 +75,33 @@ def parse_date(raw: object, *, spreadsheet: bool = False) -> Parsed[str] | None:
     if spreadsheet and re.fullmatch(r"\d{4,5}(\.\d+)?", text):
         serial = excel_serial(Decimal(text))
         return None if serial is None else Parsed(serial.value, True, raw)
-    text = _AFFIXES.sub("", _TIME.sub("", text).strip()).strip()
-    return _date_of(text.replace(" ", ""), raw)
+    text, weekday = _without_time_of_day(text)
+    text = _AFFIXES.sub("", text).strip()
+    parsed = _date_of(re.sub(r"\s+", "", text), raw)
+    if parsed is not None and parsed.certain and weekday is not None:
+        try:
+            written = dt.date.fromisoformat(parsed.value).weekday()
+        except ValueError:
+            return parsed
+        if WEEKDAYS[written] != weekday:  # 2025年6月17日（星期一）: one of them is wrong
+            return Parsed(parsed.value, False, raw)
+    return parsed
+
+
+def _without_time_of_day(text: str) -> tuple[str, str | None]:
+    """A date without what may follow it in a sign-in sheet's 日期 cell: a time or a
+    session (``08:30—11:30``, ``14:00-17:00``), a part of the day (``上午``), the weekday
+    (``（星期二）``, returned so that it can be checked)."""
+    weekday = None
+    while True:
+        before = text
+        text = _PART_OF_DAY.sub("", _TIME.sub("", text)).rstrip()
+        found = _WEEKDAY.search(text)
+        if found:
+            weekday = found["day"].replace("天", "日")
+            text = text[: found.start()].rstrip()
+        if text == before:
+            return text, weekday
 
 
 def _date_of(text: str, raw: str) -> Parsed[str] | None:
@@ -126,7 +158,7 @@ def parse_date_range(raw: str) -> tuple[Parsed[str], Parsed[str]] | None:
     if start is None:
         return None
     start_style = "." if "." in match["start"] else "/" if "/" in match["start"] else "-"
-    end_text = match["end"].replace(" ", "")
+    end_text = re.sub(r"\s+", "", match["end"])
     end = _date_of(end_text, raw)
     if end is not None:
         return start, end

@@ -32,9 +32,17 @@ def simplified(char: str) -> str:
     return folded if len(folded) == 1 else char
 
 
+_HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff·（）()"
+_BLANK_BY_HAN = re.compile(rf"\s+(?=[{_HAN}])|(?<=[{_HAN}])\s+")
+
+
 def clean_name(raw: str) -> str:
-    """A name as written, without spaces, with ``·`` as its middle dot."""
-    return _DOTS.sub("·", re.sub(r"\s+", "", raw.strip()))
+    """A person's or an organisation's name as written, less the blanks put in by hand or
+    by a wrapped line (``王  芳``, ``江门市…五金制\n品有限公司``): no blank beside a Chinese
+    character, one space between Latin words (``Li  Ming`` → ``Li Ming``); ``·`` as its
+    middle dot."""
+    text = _BLANK_BY_HAN.sub("", raw.strip())
+    return _DOTS.sub("·", re.sub(r"\s+", " ", text))
 
 
 def fold_name(raw: str) -> str:

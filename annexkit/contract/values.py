@@ -78,7 +78,7 @@ _FORMATS = {
     "credit_code": parse_credit_code,
     "phone": parse_phone,
 }
-PERSON_TITLES = ("授课老师", "班主任")
+PERSON_TITLES = ("授课老师", "班主任", "联系人", "法定代表人")
 """Fields holding one person's name besides those whose label says 姓名."""
 
 
@@ -99,9 +99,12 @@ def is_amount_in_words(node: JSON) -> bool:
     return node.get("type") == "string" and "大写" in node.get("title", "")
 
 
-def is_person_name(node: JSON) -> bool:
+def is_name(node: JSON) -> bool:
+    """A person's name (姓名, 授课老师 …) or an organisation's (企业名称, 名称)."""
     title = node.get("title", "")
-    return node.get("type") == "string" and ("姓名" in title or title in PERSON_TITLES)
+    return node.get("type") == "string" and (
+        "姓名" in title or title in PERSON_TITLES or title.endswith("名称")
+    )
 
 
 def read(node: JSON, raw: object, *, spreadsheet: bool = False) -> Parsed[Any] | None:
@@ -109,10 +112,11 @@ def read(node: JSON, raw: object, *, spreadsheet: bool = False) -> Parsed[Any] |
 
     The value is what the record holds: a date ``YYYY-MM-DD``, an option of the list, an
     ``int`` or ``float``, an amount in words in its canonical spelling (``贰萬肆仟元`` →
-    ``贰万肆仟元整``, certain when the words are), a name without its spacing, other text as
-    written. ``spreadsheet``: text from a spreadsheet cell, where a bare number in a date
-    field is the cell's serial day. None for blank text, booleans and nodes of no scalar
-    type (signatures are read by the checker from ink and marks)."""
+    ``贰万肆仟元整``, certain when the words are), a person's or organisation's name without
+    the blanks beside its Chinese characters (:func:`clean_name`), other text as written.
+    ``spreadsheet``: text from a spreadsheet cell, where a bare number in a date field is
+    the cell's serial day. None for blank text, booleans and nodes of no scalar type
+    (signatures are read by the checker from ink and marks)."""
     node = resolve(node)
     if raw is None or isinstance(raw, bool):
         return None
@@ -140,7 +144,7 @@ def read(node: JSON, raw: object, *, spreadsheet: bool = False) -> Parsed[Any] |
     if kind == "string":
         if is_amount_in_words(node):
             return _amount_in_words(text)
-        if is_person_name(node):
+        if is_name(node):
             return Parsed(clean_name(text), True, text)
         return Parsed(text, True, text)
     return None
