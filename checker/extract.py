@@ -36,6 +36,7 @@ from annexkit.checker.layout import (
     value_confidence,
 )
 from annexkit.checker.normalize import is_signed, normalize, parse_date, parse_date_range
+from annexkit.contract import values as contract_values
 from annexkit.contract.schema import resolve
 
 ENUMERATED = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)\s*[.、．)）]\s*(?P<text>.+)$", re.S)
@@ -93,13 +94,18 @@ def _inline_pattern(annex: str) -> re.Pattern[str]:
     alternatives = "|".join(r"\s*".join(map(re.escape, k)) for k in keys if k)
     units = "|".join(UNITS)
     enumerator = r"(?:第[一二三四五六七八九十\d]+条\s*|\(?[一二三四五六七八九十\d]+[)、.．]\s*)?"
+    leads = "|".join(f"(?<={re.escape(lead)})" for lead in _LEADS)
     # After the label: a unit in brackets (（元）), or a note such as （盖章）（签字）
     # before a colon (企业名称（盖章）：…).
     return re.compile(
-        rf"(?:^|(?<=[\s,;:。、()]))(?P<enum>{enumerator})(?P<label>{alternatives})"
+        rf"(?:^|(?<=[\s,;:。、()])|{leads})(?P<enum>{enumerator})(?P<label>{alternatives})"
         rf"(?:\((?:{units})\)|\([^()\d]{{1,8}}\)(?=\s*[:：]))?"
-        rf"(?:\s*[:：](?P<colon>)|(?=[\s_\d]|$))"
+        rf"(?:\s*[:：](?P<colon>)|(?=[\s_\d]|$)|(?<![:：])为(?P<copula>)(?=\s*[\d\w]))"
     )
+
+
+_LEADS = ("即", "其中", "另", "并")
+"""Words that lead into a label in prose without punctuation (``…），即每人2400元``)."""
 
 
 def inline_pairs(annex: str, text: str, prose: bool = False) -> Iterator[tuple[str, str]]:
@@ -119,15 +125,19 @@ def inline_spans(
     matches = []
     for match in _inline_pattern(annex).finditer(folded):
         before = folded[: match.start()].rstrip()
-        if match["colon"] is None and before and before[-1] not in ",;:。、()":
+        joined = before and before[-1] not in ",;:。、()" and not before.endswith(_LEADS)
+        if match["colon"] is None and joined:
             continue
         matches.append(match)
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(folded)
+        for lead in _LEADS:  # ``…元整），即每人…``: 即 belongs to neither value
+            if folded[:end].endswith(lead):
+                end -= len(lead)
         span = (origin[match.end()], origin[end])
         value = text[span[0] : span[1]].rstrip()
-        if prose:  # a sentence's full stop is not part of the value; a cell's would be
-            value = value.removesuffix("。")
+        if prose:  # a value ends with its sentence (``考核评价方式：…。乙方按照…``)
+            value = value.split("。", 1)[0]
         yield label_key(match["label"]), _value_text(value), span
 
 
@@ -247,6 +257,10 @@ def _assign(key: str, value: str, where: Location, state: _State, inked: bool = 
     if key in labels.ranges:
         chosen = _choose(labels.ranges[key], state)
         start, end = parse_date_range(value)
+        if start is None or end is None or start == value or end == value:
+            head = _SEPARATOR.split(value, maxsplit=1)[0]
+            if head != value and all(parse_date_range(head)):
+                start, end = parse_date_range(head)
         start_node = _scalar_node(labels, chosen.start)
         state.out.put(chosen.start, normalize(start_node, start or value), where, value)
         if end is not None or start is None:
@@ -261,7 +275,31 @@ def _assign(key: str, value: str, where: Location, state: _State, inked: bool = 
         elif node.get("format") == "date" and _with_session(scalar.path, value, where, state):
             return
         else:
-            state.out.put(scalar.path, normalize(scalar.node, value), where, value)
+            state.out.put(scalar.path, _typed(scalar.node, value), where, value)
+
+
+_SEPARATOR = re.compile(r"[，,；;。]")
+
+
+def _typed(node: Any, value: str) -> Any:
+    """A typed value (a number, a date, an option) read from text that may run on into the
+    rest of a sentence (``8人，培训时间为…``): the whole text if it reads with certainty,
+    else the part before the first comma or full stop if that does."""
+    whole = normalize(node, value)
+    resolved = resolve(node)
+    typed = resolved.get("type") in ("integer", "number") or "format" in resolved
+    typed = typed or "enum" in resolved
+    head = _SEPARATOR.split(value, maxsplit=1)[0].strip()
+    if not typed or head == value.strip() or not head:
+        return whole
+    if values_certain(node, value):
+        return whole
+    return normalize(node, head) if values_certain(node, head) else whole
+
+
+def values_certain(node: Any, text: str) -> bool:
+    parsed = contract_values.read(node, text)
+    return parsed is not None and parsed.certain
 
 
 _SESSION = re.compile(r"\s*[(（]?(上午|下午|晚上|中午|全天|\d{1,2}\s*[:：]\s*\d{2})")
