@@ -89,7 +89,9 @@ def _is_boolean(annex: str, path: Path_) -> bool:
 def _inline_pattern(annex: str) -> re.Pattern[str]:
     labels = annex_labels(annex)
     keys = sorted(
-        set(labels.scalars) | set(labels.ranges) | set(labels.sections), key=len, reverse=True
+        set(labels.scalars) | set(labels.ranges) | set(labels.sections) | set(_lists(labels)),
+        key=len,
+        reverse=True,
     )
     alternatives = "|".join(r"\s*".join(map(re.escape, k)) for k in keys if k)
     units = "|".join(UNITS)
@@ -102,6 +104,14 @@ def _inline_pattern(annex: str) -> re.Pattern[str]:
         rf"(?:\((?:{units})\)|\([^()\d]{{1,8}}\)(?=\s*[:：]))?"
         rf"(?:\s*[:：](?P<colon>)|(?=[\s_\d]|$)|(?<![:：])为(?P<copula>)(?=\s*[\d\w]))"
     )
+
+
+def _lists(labels: AnnexLabels) -> dict[str, ArrayLabels]:
+    """Caption key → list of rows, for lists that a form may write in one line or cell
+    (``授课教师：关建（工程师）、刘娜（高级技师）``)."""
+    return {
+        caption: array for array in labels.arrays if not array.of_text for caption in array.captions
+    }
 
 
 _LEADS = ("即", "其中", "另", "并")
@@ -174,6 +184,9 @@ class _State:
     section: Path_ = ()
     pending_array: ArrayLabels | None = None
     clauses: ArrayLabels | None = None
+    dangling: tuple[str, Location] | None = None
+    """A label that ended its line with nothing after the colon: a PDF wraps the value of
+    ``…，培训等级：`` onto the next line."""
 
 
 def extract(document: LayoutDocument, annex: str) -> Extracted:
@@ -208,8 +221,23 @@ def _paragraph(paragraph: Paragraph, state: _State) -> None:
             return
     if key in state.labels.sections:
         state.section = state.labels.sections[key]
+        state.dangling = None
+        return
+    spans = list(inline_spans(state.out.annex, text, prose=True))
+    dangling, state.dangling = state.dangling, None
+    wrapped = not ENUMERATED.match(text) and not re.match(r"第[一二三四五六七八九十\d]+条", text)
+    wrapped = wrapped and len(text) <= 20 and not re.search(r"[。：:]", text)
+    if dangling is not None and not spans and wrapped:
+        _assign(dangling[0], text, where, state)
         return
     _pairs(text, where, state, prose=True, inked_at=inked, scores=scores)
+    # Only a line that ran full (another value before the label) wraps its last value.
+    if len(spans) >= 2 and not spans[-1][1] and re.search(r"[:：]\s*$", text):
+        last = spans[-1][0]
+        if not any(
+            _is_boolean(state.out.annex, s.path) for s in state.labels.scalars.get(last, [])
+        ):
+            state.dangling = (last, where)
 
 
 def _append_text(state: _State, array: ArrayLabels, text: str, where: Location) -> None:
@@ -248,10 +276,18 @@ def _pairs(
 
 def _assign(key: str, value: str, where: Location, state: _State, inked: bool = False) -> None:
     labels = state.labels
+    lists = _lists(labels)
+    if key in lists and key not in labels.scalars:
+        if value:
+            _inline_list(lists[key], value, where, state)
+        return
     if key in labels.sections:
         state.section = labels.sections[key]
         name = (*state.section, "name")
-        if value and any(s.path == name for s in labels.scalars.get(label_key("名称"), [])):
+        inner = [a for a in labels.arrays if a.path[:-1] == state.section and not a.of_text]
+        if value and inner and _ITEM_SEPARATOR.search(value):
+            _inline_list(inner[0], value, where, state)  # 培训成本预算：师资费8,400元；…
+        elif value and any(s.path == name for s in labels.scalars.get(label_key("名称"), [])):
             state.out.put(name, normalize(_scalar_node(labels, name), value), where, value)
         return
     if key in labels.ranges:
@@ -321,6 +357,51 @@ def _with_session(path: Path_, value: str, where: Location, state: _State) -> bo
     if any(s.path == session for entries in state.labels.scalars.values() for s in entries):
         state.out.put(session, session_text, where, value)
     return True
+
+
+_ITEM_SEPARATOR = re.compile(r"[；;、\n]+")
+_AMOUNT_PART = re.compile(
+    r"^(?P<label>.*?[^\d\s.,，:：¥￥])\s*[:：]?\s*(?P<amount>[¥￥]?\s*\d[\d,]*(?:\.\d+)?\s*万?\s*元?)$"
+)
+_NOTE_PART = re.compile(r"^(?P<main>[^（(]+?)\s*(?:[（(](?P<note>[^）)]*)[）)])?$")
+
+
+def _inline_list(array: ArrayLabels, text: str, where: Location, state: _State) -> None:
+    """Rows of a list written in one line or cell, parts separated by ；、 or new lines:
+    ``关建（工程师）、刘娜（高级技师）`` (a name and a note in brackets) or ``师资费8,400.00元；
+    合计12,000.00元`` (an item and its amount; a part labelled like a field, 合计, is that
+    field)."""
+    properties = array.items.get("properties", {})
+    kinds = {name: resolve(node) for name, node in properties.items()}
+    amount = next((n for n, k in kinds.items() if k.get("type") in ("number", "integer")), None)
+    texts = [n for n, k in kinds.items() if k.get("type") == "string" and "format" not in k]
+    if not texts:
+        return
+    items = _array_list(state.out.data, array.path)
+    for part in (p.strip() for p in _ITEM_SEPARATOR.split(text)):
+        item: dict[str, Any] = {}
+        if amount is not None:
+            match = _AMOUNT_PART.match(part)
+            if match is None:
+                continue
+            label = match["label"].strip()
+            if label_key(label) in state.labels.scalars:
+                _assign(label_key(label), match["amount"], where, state)
+                continue
+            item = {texts[0]: label, amount: normalize(properties[amount], match["amount"])}
+        else:
+            match = _NOTE_PART.match(part)
+            if match is None:
+                continue
+            item = {texts[0]: match["main"].strip()}
+            if match["note"] and len(texts) > 1:
+                item[texts[1]] = match["note"].strip()
+        index = len(items)
+        items.append(item)
+        state.out.sources[(*array.path, index)] = where
+        for name in item:
+            state.out.sources[(*array.path, index, name)] = where
+            state.out.raw[(*array.path, index, name)] = part
 
 
 _Label = TypeVar("_Label", ScalarLabel, RangeLabel)
@@ -548,11 +629,14 @@ def _grid_row(
     """A key/value row: label cells with their value to the right or below, or cells that
     hold ``label：value`` themselves."""
     labels = state.labels
-    known = set(labels.scalars) | set(labels.ranges) | set(labels.sections)
+    known = set(labels.scalars) | set(labels.ranges) | set(labels.sections) | set(_lists(labels))
     keys = [_known_key(k, known) for k in keys]
     for index, (cell, key) in enumerate(zip(cells, keys, strict=True)):
         if key in labels.sections and len(cells) > 1:
             state.section = labels.sections[key]
+            value_cell = _value_cell(cells, index, rows, known, state.out.annex)
+            if value_cell is not None and _ITEM_SEPARATOR.search(value_cell.text):
+                _assign(key, value_cell.text.strip(), table.location(value_cell), state)
             continue
         if key in known and key:
             value_cell = _value_cell(cells, index, rows, known, state.out.annex)
