@@ -102,7 +102,7 @@ def _inline_pattern(annex: str) -> re.Pattern[str]:
     return re.compile(
         rf"(?:^|(?<=[\s,;:。、()])|{leads})(?P<enum>{enumerator})(?P<label>{alternatives})"
         rf"(?:\((?:{units})\)|\([^()\d]{{1,8}}\)(?=\s*[:：]))?"
-        rf"(?:\s*[:：](?P<colon>)|(?=[\s_\d]|$)|(?<![:：])为(?P<copula>)(?=\s*[\d\w]))"
+        rf"(?:\s*[:：](?P<colon>)|(?=[\s_\d]|$)|(?<![:：])(?:为|自)(?P<copula>)(?=\s*[\d\w]))"
     )
 
 
@@ -675,7 +675,9 @@ def _value_cell(
     cell = cells[index]
     for right in cells[index + 1 :]:
         if right.column >= cell.column + cell.colspan:
-            return None if is_label(right) else right
+            if not is_label(right):
+                return right
+            break  # a row of labels: the values are in the row below
     below_row = cell.row + cell.rowspan
     if below_row < len(rows):
         for below in rows[below_row]:
