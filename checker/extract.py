@@ -308,10 +308,14 @@ def _assign(key: str, value: str, where: Location, state: _State, inked: bool = 
         if node.get("type") == "boolean":
             signed = is_signed(value) or inked  # a blank block: False
             state.out.put(scalar.path, signed, where, value)
-        elif node.get("format") == "date" and _with_session(scalar.path, value, where, state):
             return
-        else:
-            state.out.put(scalar.path, _typed(scalar.node, value), where, value)
+        dated = node.get("format") == "date"
+        if dated and _with_session(scalar.path, value, where, state):
+            return
+        words = contract_values.is_amount_in_words(node)
+        if words and _with_figures(scalar.path, value, where, state):
+            return
+        state.out.put(scalar.path, _typed(scalar.node, value), where, value)
 
 
 _SEPARATOR = re.compile(r"[，,；;。]")
@@ -336,6 +340,25 @@ def _typed(node: Any, value: str) -> Any:
 def values_certain(node: Any, text: str) -> bool:
     parsed = contract_values.read(node, text)
     return parsed is not None and parsed.certain
+
+
+_FIGURES_AFTER = re.compile(
+    r"^(?P<words>.+?)\s*[(（]\s*(?:小写[:：]?)?\s*(?P<figures>[¥￥]?\s*\d[\d,]*(?:\.\d+)?\s*元?)\s*[)）]$"
+)
+
+
+def _with_figures(path: Path_, value: str, where: Location, state: _State) -> bool:
+    """``壹万零捌佰元整（¥10,800.00）`` — the amount in words with its figures after it: the
+    words, and the figures into the sibling ``total`` when it was not read yet."""
+    match = _FIGURES_AFTER.match(value.strip())
+    if match is None:
+        return False
+    state.out.put(path, normalize(_scalar_node(state.labels, path), match["words"]), where, value)
+    total = (*path[:-1], "total")
+    node = _scalar_node(state.labels, total)
+    if node:
+        state.out.put(total, normalize(node, match["figures"]), where, value)
+    return True
 
 
 _SESSION = re.compile(r"\s*[(（]?(上午|下午|晚上|中午|全天|\d{1,2}\s*[:：]\s*\d{2})")
@@ -438,6 +461,8 @@ def _table(table: Table, state: _State) -> None:
     # A list printed two-up (two sets of 姓名/签到 columns side by side) is read down its
     # left half first, then down the right half.
     later: list[tuple[list[Cell], _Header, int]] = []
+    sides: dict[int, Path_] = {}
+    """Columns headed by a section (项目 | 甲方 | 乙方): each holds that section's values."""
     for cells in rows:
         texts = [c.text.strip() for c in cells]
         if not any(texts):
@@ -445,6 +470,20 @@ def _table(table: Table, state: _State) -> None:
         keys = [label_key(t) for t in texts]
         if _is_caption(cells, table, keys, state):
             header, after_header = None, False
+            continue
+        headed = {
+            c.column: state.labels.sections[k]
+            for c, k in zip(cells, keys, strict=True)
+            if k in state.labels.sections
+        }
+        if len(headed) >= 2:
+            sides = headed
+            continue
+        if sides and keys[0] in state.labels.scalars:
+            for cell in cells[1:]:
+                if cell.column in sides:
+                    state.section = sides[cell.column]
+                    _assign(keys[0], cell.text.strip(), table.location(cell), state)
             continue
         if header is not None and after_header and _sub_header(cells, keys, header):
             continue
