@@ -17,6 +17,8 @@ from annexkit.checker.readers.pages import subset
 from annexkit.contract.schema import load_schema
 
 THRESHOLD = 0.45
+NEAR_TIE = 0.1
+"""A runner-up this close to the best score makes the pick uncertain: a warning says so."""
 _LABEL_BEFORE_COLON = re.compile(r"([^：:,，;；。\s]{1,24})\s*[：:]")
 
 
@@ -28,6 +30,27 @@ class Classification:
     missing: list[str] = field(default_factory=list)
     """Printed labels of the best candidate that were looked for and not found."""
     title_found: bool = False
+
+    @property
+    def runner_up(self) -> str | None:
+        ranked = sorted(self.scores, key=lambda a: self.scores[a], reverse=True)
+        return ranked[1] if len(ranked) > 1 else None
+
+    @property
+    def margin(self) -> float:
+        """How far the best annex's score is ahead of the second best (0–1)."""
+        second = self.scores[self.runner_up] if self.runner_up else 0.0
+        return round(self.score - second, 3)
+
+    @property
+    def near_tie(self) -> bool:
+        runner = self.runner_up
+        return (
+            self.annex is not None
+            and runner is not None
+            and self.scores[runner] >= THRESHOLD
+            and self.margin < NEAR_TIE
+        )
 
     def explanation(self) -> tuple[str, str]:
         """Why nothing matched, in Chinese and English."""

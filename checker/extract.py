@@ -35,7 +35,7 @@ from annexkit.checker.layout import (
     Table,
     value_confidence,
 )
-from annexkit.checker.normalize import is_signed, normalize, parse_date, parse_date_range
+from annexkit.checker.normalize import Unread, is_signed, normalize, parse_date, parse_date_range
 from annexkit.contract import values as contract_values
 from annexkit.contract.schema import resolve
 
@@ -51,6 +51,9 @@ class Extracted:
     sources: dict[Path_, Location] = field(default_factory=dict)
     raw: dict[Path_, str] = field(default_factory=dict)
     """The text each value was read from, before normalisation."""
+    unread: dict[Path_, str] = field(default_factory=dict)
+    """Fields that hold text not read with certainty (JSON path → the text): not in
+    ``data``, and not missing either (finding ``unreadable-value``)."""
 
     def value(self, path: Path_) -> Any:
         """The value at ``path`` in ``data``; None where there is none."""
@@ -64,6 +67,11 @@ class Extracted:
 
     def put(self, path: Path_, value: Any, where: Location, raw: str) -> None:
         if path in self.sources or (value is None and not _is_boolean(self.annex, path)):
+            return
+        if isinstance(value, Unread):
+            self.unread[path] = value.text
+            self.sources[path] = where
+            self.raw[path] = raw
             return
         target: Any = self.data
         for step, following in itertools.pairwise(path):
@@ -411,7 +419,10 @@ def _inline_list(array: ArrayLabels, text: str, where: Location, state: _State) 
             if label_key(label) in state.labels.scalars:
                 _assign(label_key(label), match["amount"], where, state)
                 continue
-            item = {texts[0]: label, amount: normalize(properties[amount], match["amount"])}
+            figure = normalize(properties[amount], match["amount"])
+            if isinstance(figure, Unread):
+                continue
+            item = {texts[0]: label, amount: figure}
         else:
             match = _NOTE_PART.match(part)
             if match is None:
@@ -633,7 +644,10 @@ def _item(cells: list[Cell], header: _Header, table: Table, state: _State, group
             value = bool(value) or _inked(cell)  # an empty signature box is an unsigned one
         where = table.location(cell) if cell else Location(table=table.index)
         state.out.sources[(*array.path, index, name)] = where  # blank cells too: findings
-        if value is not None:
+        if isinstance(value, Unread):
+            state.out.unread[(*array.path, index, name)] = value.text
+            state.out.raw[(*array.path, index, name)] = text
+        elif value is not None:
             items[index][name] = value
             state.out.raw[(*array.path, index, name)] = text
     for column, (start, end) in ranges.items():
@@ -643,8 +657,12 @@ def _item(cells: list[Cell], header: _Header, table: Table, state: _State, group
         first, last = parse_date_range(cell.text)
         node = array.items["properties"][start]
         for name, value in ((start, first or cell.text), (end, last)):
-            if value is not None:
-                items[index][name] = normalize(node, value)
+            read = normalize(node, value) if value is not None else None
+            if isinstance(read, Unread):
+                state.out.unread[(*array.path, index, name)] = read.text
+                state.out.sources[(*array.path, index, name)] = table.location(cell)
+            elif read is not None:
+                items[index][name] = read
                 state.out.sources[(*array.path, index, name)] = table.location(cell)
                 state.out.raw[(*array.path, index, name)] = cell.text
     if not items[index]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,15 @@ from annexkit.contract.schema import JSON, resolve
 
 SIGNED_MARKS = frozenset("✓√✔☑vV是有已")
 BLANK_MARKS = frozenset(("", "/", "—", "-", "无", "否", "×", "✗", "缺", "缺勤"))
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A value written where the form has a field, that could not be read with certainty
+    (``明年三月`` for a date, ``高中及以上`` for an education): the finding quotes it as it
+    was (``unreadable-value``), a warning, never an error."""
+
+    text: str
 
 
 def nfkc(text: str) -> str:
@@ -63,7 +73,7 @@ def is_signed(text: str) -> bool:
 def normalize(node: JSON, raw: Any, *, spreadsheet: bool = False) -> Any:
     """The canonical value of ``raw`` (text, or a spreadsheet's number) for a schema node;
     ``spreadsheet``: the text came from a spreadsheet cell (a bare number in a date field is
-    its serial day)."""
+    its serial day). A typed value not read with certainty is :class:`Unread`."""
     node = resolve(node)
     if raw is None:
         return None
@@ -80,14 +90,12 @@ def normalize(node: JSON, raw: Any, *, spreadsheet: bool = False) -> Any:
     parsed = values.read(node, given, spreadsheet=spreadsheet)
     if parsed is not None and parsed.certain:
         return parsed.value
-    # Not read with certainty: keep what was written.
+    # Not read with certainty: what was written, to be quoted, never taken as the value.
     if kind in ("integer", "number") and _only_units(text):
         return None
-    if "anyOf" in node or "enum" in node:
-        return text.replace(" ", "")
-    if kind == "string" and "format" not in node:
+    if kind == "string" and "format" not in node and "enum" not in node:
         return original
-    return text
+    return Unread(original)
 
 
 def _only_units(text: str) -> bool:

@@ -25,6 +25,10 @@ class DocumentResult:
     contract's ``{"engine": null, "confidence": 0}``."""
     score: float = 0.0
     """How well the content matched the annex it was classified as (0–1)."""
+    runner_up: str | None = None
+    """The annex that scored second best."""
+    margin: float | None = None
+    """How far the best score is ahead of the runner-up's (0–1); a near tie is reported."""
     seconds: float = 0.0
     searchable: str | None = None
     """Where the searchable copy of this scanned file was written (``--searchable``)."""
