@@ -474,6 +474,7 @@ def _table(table: Table, state: _State) -> None:
     later: list[tuple[list[Cell], _Header, int]] = []
     sides: dict[int, Path_] = {}
     """Columns headed by a section (项目 | 甲方 | 乙方): each holds that section's values."""
+    previous: tuple[list[Cell], int] | None = None
     for cells in rows:
         texts = [c.text.strip() for c in cells]
         if not any(texts):
@@ -510,12 +511,50 @@ def _table(table: Table, state: _State) -> None:
                 # (应到人数：8  实到人数：7, 班主任（签名）：…) that name their own labels.
                 _pairs(cells[0].text, table.location(cells[0]), state, inked=_inked(cells[0]))
                 continue
-            _item(cells, header, table, state, 0)
+            single = len(header.groups()) == 1
+            if single and previous is not None and _continues(cells, header):
+                # The rest of the row above, carried over a page break or a wrapped line.
+                cells = _joined(previous[0], cells)
+                _drop_item(state.out, header.array.path, previous[1])
+            index = _item(cells, header, table, state, 0)
+            previous = (cells, index) if index is not None else None
             later += [(cells, header, group) for group in range(1, len(header.groups()))]
             continue
         _grid_row(cells, keys, table, rows, state)
     for cells, header, group in later:
         _item(cells, header, table, state, group)
+
+
+_IDENTITY = ("seq", "name")
+
+
+def _continues(cells: list[Cell], header: _Header) -> bool:
+    """A row with no 序号 and no 姓名 under a list's header, but text in other columns: the
+    rest of the row above (a cell's last line pushed onto the next page)."""
+    identity = [c for c, name in header.columns.items() if name in _IDENTITY]
+    if not identity:
+        return False
+    filled = {c.column for c in cells if c.text.strip()}
+    return bool(filled) and not filled & set(identity)
+
+
+def _joined(above: list[Cell], below: list[Cell]) -> list[Cell]:
+    rest = {c.column: c.text.strip() for c in below if c.text.strip()}
+    return [
+        replace(c, text=f"{c.text}\n{rest[c.column]}".strip()) if c.column in rest else c
+        for c in above
+    ]
+
+
+def _drop_item(out: Extracted, path: Path_, index: int) -> None:
+    """Forget the last item read, to read it again whole."""
+    items = out.value(path)
+    if isinstance(items, list) and index == len(items) - 1:
+        items.pop()
+    prefix = (*path, index)
+    for store in (out.sources, out.raw, out.unread):
+        for key in [k for k in store if k[: len(prefix)] == prefix]:
+            del store[key]
 
 
 def _is_caption(cells: list[Cell], table: Table, keys: list[str], state: _State) -> bool:
@@ -626,12 +665,15 @@ def _is_label_row(keys: list[str], labels: AnnexLabels) -> bool:
     return first in labels.scalars or first in labels.ranges
 
 
-def _item(cells: list[Cell], header: _Header, table: Table, state: _State, group: int) -> None:
+def _item(
+    cells: list[Cell], header: _Header, table: Table, state: _State, group: int
+) -> int | None:
+    """Read one row of a list; the index of its item, None when it held nothing."""
     array = header.array
     columns, ranges = header.groups()[group]
     by_column = {c.column: c for c in cells}
     if group and not any(by_column[c].text.strip() for c in columns if c in by_column):
-        return  # the right half of a two-up list ends before the left one
+        return None  # the right half of a two-up list ends before the left one
     items = _array_list(state.out.data, array.path)
     index = len(items)
     items.append({})
@@ -667,8 +709,9 @@ def _item(cells: list[Cell], header: _Header, table: Table, state: _State, group
                 state.out.raw[(*array.path, index, name)] = cell.text
     if not items[index]:
         items.pop()
-    else:
-        state.out.sources.setdefault((*array.path, index), table.location(cells[0]))
+        return None
+    state.out.sources.setdefault((*array.path, index), table.location(cells[0]))
+    return index
 
 
 INK_SIGNED = 0.01

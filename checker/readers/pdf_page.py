@@ -69,16 +69,16 @@ def layout_page(content: PageContent) -> PageLayout:
     for _, _, item in items:
         if isinstance(item, Line):
             if run and not _wraps(run[-1], item, left, right):
-                _paragraph(page, run, content.height)
+                _paragraph(page, run, content.height, content.ink)
                 run = []
             run.append(item)
         else:
             if run:
-                _paragraph(page, run, content.height)
+                _paragraph(page, run, content.height, content.ink)
                 run = []
             page.blocks.append(item)
     if run:
-        _paragraph(page, run, content.height)
+        _paragraph(page, run, content.height, content.ink)
     return page
 
 
@@ -158,16 +158,34 @@ def _wraps(above: Line, below: Line, left: float, right: float) -> bool:
     return abs(below.x0 - above.x0) <= 0.5 * size and above.text[-1] not in _SENTENCE_END
 
 
-def _paragraph(page: PageLayout, lines: list[Line], height: float) -> None:
+def _paragraph(page: PageLayout, lines: list[Line], height: float, ink: list[Box]) -> None:
     text = lines[0].text
+    inked = list(_inked(lines[0], ink))
     for line in lines[1:]:
         joiner = "" if is_wide(text[-1]) or is_wide(line.text[0]) else " "
-        text += joiner + line.text
-    paragraph = Paragraph(text, 0, page=page.number)
+        text += joiner
+        inked += [len(text) + offset for offset in _inked(line, ink)]
+        text += line.text
+    paragraph = Paragraph(text, 0, page=page.number, inked=tuple(inked))
     page.blocks.append(paragraph)
     in_margin = lines[-1].bottom < MARGIN * height or lines[0].top > (1 - MARGIN) * height
     if in_margin and _PAGE_NUMBER.fullmatch(text):
         page.furniture.append(paragraph)
+
+
+def _inked(line: Line, ink: list[Box]) -> list[int]:
+    """Where on the line a mark that is not text stands (a pasted signature image, a drawn
+    stroke, a seal): offsets into its text, by the mark's place between the line's ends (a
+    mark past the end of the line stands at its end)."""
+    offsets = []
+    reach = line.bottom - line.top
+    for x0, top, x1, bottom in ink:
+        middle = (top + bottom) / 2
+        if not line.top - reach <= middle <= line.bottom + reach or x1 < line.x0:
+            continue
+        share = ((x0 + x1) / 2 - line.x0) / max(line.x1 - line.x0, 1.0)
+        offsets.append(min(len(line.text), max(0, round(share * len(line.text)))))
+    return offsets
 
 
 def _unreliable(content: PageContent) -> bool:
