@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from annexkit import ANNEXES
+from annexkit.checker.findings import Join
 from annexkit.checker.labels import annex_labels, label_key
 from annexkit.checker.layout import LayoutDocument, Paragraph, Table
 from annexkit.checker.readers.pages import subset
 from annexkit.contract.schema import load_schema
+from annexkit.contract.text import Text
 
 THRESHOLD = 0.45
 NEAR_TIE = 0.1
@@ -52,22 +55,21 @@ class Classification:
             and self.margin < NEAR_TIE
         )
 
-    def explanation(self) -> tuple[str, str]:
-        """Why nothing matched, in Chinese and English."""
+    def explanation(self) -> tuple[str, dict[str, Any]]:
+        """Why nothing matched: the ``unknown-document`` message (variant) and its params."""
         best = max(self.scores, key=lambda a: self.scores[a]) if self.scores else None
         if best is None:
-            return "文件中没有可识别的文字", "the document has no text to recognise"
-        title = load_schema(best)["x-annex"]["title"]
-        number = load_schema(best)["x-annex"]["number"]
-        missing = "、".join(self.missing[:12]) or "（无）"
-        title_zh = "有" if self.title_found else "无"
-        return (
-            f"不是附件5–8中的任何一种：最接近附件{number} {title}（得分{self.scores[best]:.2f}，"
-            f"需≥{THRESHOLD}），表头标题{title_zh}，缺少标签：{missing}",
-            f"not one of annexes 5–8: closest is annex {number} {best} (score "
-            f"{self.scores[best]:.2f}, needs {THRESHOLD}); title "
-            f"{'found' if self.title_found else 'not found'}; labels not found: {missing}",
-        )
+            return "no-text", {}
+        meta = load_schema(best)["x-annex"]
+        return "", {
+            "number": meta["number"],
+            "title": meta["title"],
+            "annex": best,
+            "score": self.scores[best],
+            "threshold": THRESHOLD,
+            "title_found": Text("有", "found") if self.title_found else Text("无", "not found"),
+            "missing": Join(tuple(self.missing[:12])) if self.missing else Text("（无）", "(none)"),
+        }
 
 
 _ANNEX_MARK = r"附件[5-8五六七八]?[:：]?"

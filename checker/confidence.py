@@ -11,7 +11,7 @@ no score and are never marked.
 from __future__ import annotations
 
 from annexkit.checker.extract import Extracted
-from annexkit.checker.findings import Finding
+from annexkit.checker.findings import Finding, Join
 from annexkit.checker.labels import Path_
 from annexkit.contract.schema import label_at, pointer
 
@@ -52,17 +52,15 @@ def confidence_findings(
                 if f.path is not None and (f.path == where or (row and f.path.startswith(row)))
             }
         )
-        zh_related = f"；请复核：{'、'.join(related)}" if related else ""
-        en_related = f"; double-check: {', '.join(related)}" if related else ""
+        params = {"label": label_at(extracted.annex, path), "score": score}
         out.append(
             Finding(
                 "low-confidence",
-                f"{label_at(extracted.annex, path)}：文字识别可信度{score:.2f}，请对照原件核对"
-                f"{zh_related} / read by OCR with confidence {score:.2f}: check it against "
-                f"the original{en_related}",
+                {**params, "codes": Join(tuple(related))} if related else params,
                 annex=extracted.annex,
                 path=where,
                 location=extracted.sources[path].as_dict(),
+                variant="related" if related else "",
             )
         )
     return out
@@ -81,14 +79,6 @@ def _note_ocr_id_numbers(
         score = read_by_ocr.get(finding.path or "")
         if finding.code != "invalid-id-number" or score is None:
             continue
-        if finding.path in low:
-            finding.message += (
-                f"（该号码由文字识别读出，可信度低（{score:.2f}），很可能是识别错误，请核对原件 / "
-                f"read by OCR with low confidence ({score:.2f}): probably a misreading, check "
-                "the original）"
-            )
-        else:
-            finding.message += (
-                f"（该号码由文字识别读出（可信度{score:.2f}），请核对原件以排除识别错误 / read by "
-                f"OCR (confidence {score:.2f}): check the original to rule out a misreading）"
-            )
+        # the code's OCR messages (checker/rules/reading.py) add the score to its reason
+        finding.variant = "ocr-low" if finding.path in low else "ocr"
+        finding.params["score"] = score

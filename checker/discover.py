@@ -31,7 +31,7 @@ import yaml
 
 from annexkit.checker.findings import Finding
 from annexkit.checker.normalize import parse_date
-from annexkit.contract.text import AnnexkitError
+from annexkit.contract.text import AnnexkitError, Text
 
 MB = 1024 * 1024
 DEFAULT_MAX_ARCHIVE_BYTES = 500 * MB
@@ -150,8 +150,8 @@ def discover(
 
 def unreadable(document: str | None, zh: str, en: str) -> Finding:
     """An ``unreadable-document`` finding whose message names the file in both languages."""
-    name = document or ""
-    return Finding("unreadable-document", f"{name}：{zh} / {name}: {en}", document=document)
+    params = {"document": document or "", "reason": Text(zh, en)}
+    return Finding("unreadable-document", params, document=document)
 
 
 def too_large(document: str, size: int, limit: int) -> Finding:
@@ -487,12 +487,11 @@ def _parse_settings(raw: bytes, label: str) -> _Settings:
             settings.findings.append(
                 Finding(
                     "invalid-value",
-                    f"{label}：未知的键 {key!r}（可用：{known}），已忽略 / "
-                    f"{label}: unknown key {key!r} (known: {known}), ignored",
+                    {"document": label, "key": key, "known": known},
                     document=label,
                     path=f"/{key}",
                     value=key,
-                    severity="warning",
+                    variant="unknown-setting",
                 )
             )
     return settings
@@ -502,10 +501,11 @@ def _bad_setting(label: str, key: str, value: object, zh: str, en: str) -> Findi
     shown = repr(value)
     return Finding(
         "invalid-value",
-        f"{label}：{key} {shown} {zh}，已忽略 / {label}: {key} {shown} {en}, ignored",
+        {"document": label, "key": key, "value": shown, "reason": Text(zh, en)},
         document=label,
         path=f"/{key}",
         value=value if isinstance(value, str | int | float) else shown,
+        variant="bad-setting",
     )
 
 

@@ -8,13 +8,14 @@ from pathlib import Path
 from annexkit.checker.classify import classify, split_pages
 from annexkit.checker.confidence import confidence_findings, uncertain_values
 from annexkit.checker.extract import extract
-from annexkit.checker.findings import Finding
+from annexkit.checker.findings import Finding, Join
 from annexkit.checker.layout import LayoutDocument
 from annexkit.checker.readers import read
 from annexkit.checker.readers.errors import UnreadableDocument
 from annexkit.checker.result import DocumentResult
 from annexkit.checker.rules.document import check_record
 from annexkit.contract.schema import pointer
+from annexkit.contract.text import Text
 
 LOW_CONFIDENCE = 0.8
 
@@ -32,7 +33,9 @@ def check_document(
         layouts = read(path, display)
     except UnreadableDocument as exc:
         finding = Finding(
-            "unreadable-document", f"{display}：{exc.zh} / {exc.en}", document=display
+            "unreadable-document",
+            {"document": display, "reason": Text(exc.zh, exc.en)},
+            document=display,
         )
         fmt = path.suffix.lower().lstrip(".") or "unknown"
         return [
@@ -112,10 +115,11 @@ def _read_notes(layout: LayoutDocument, display: str) -> list[Finding]:
     return [
         Finding(
             note.code,
-            f"{display}：{note.zh} / {display}: {note.en}",
+            {"document": display, "reason": Text(note.zh, note.en)},
             document=display,
             location={"page": note.page} if note.page else {},
             severity=note.severity,
+            variant="note" if note.code == "low-confidence" else "",
         )
         for note in layout.extraction.notes
         if note.page is None or layout.first_page <= note.page <= last + 1
@@ -133,22 +137,22 @@ def check_layout(layout: LayoutDocument, display: str) -> DocumentResult:
     )
     result.findings += _read_notes(layout, display)
     if layout.unreliable_pages:
-        pages = "、".join(map(str, layout.unreliable_pages))
         result.findings.append(
             Finding(
                 "low-confidence",
-                f"第{pages}页没有可用的文字层（扫描件或字体缺少编码），这些页未能核对 / "
-                f"pages {pages} have no usable text layer (scanned, or fonts without a Unicode "
-                "map) and were not checked",
+                {"pages": Join(tuple(layout.unreliable_pages), "、", ", ")},
                 document=display,
                 location={"page": layout.unreliable_pages[0]},
+                variant="pages",
             )
         )
     classification = classify(layout)
     result.score = classification.score
     if classification.annex is None:
-        zh, en = classification.explanation()
-        result.findings.append(Finding("unknown-document", f"{zh} / {en}", document=display))
+        variant, params = classification.explanation()
+        result.findings.append(
+            Finding("unknown-document", params, document=display, variant=variant)
+        )
         return result
     result.annex = classification.annex
     extracted = extract(layout, classification.annex)
@@ -165,10 +169,10 @@ def check_layout(layout: LayoutDocument, display: str) -> DocumentResult:
         result.findings.append(
             Finding(
                 "low-confidence",
-                f"文字识别可信度{layout.extraction.confidence:.2f}，以下结果请人工复核 / "
-                f"text confidence {layout.extraction.confidence:.2f}: double-check the findings",
+                {"confidence": layout.extraction.confidence},
                 annex=result.annex,
                 document=display,
+                variant="document",
             )
         )
     return result

@@ -15,7 +15,6 @@ from typing import Any
 import yaml
 
 from annexkit.checker.findings import Finding
-from annexkit.checker.report import mask_text
 from annexkit.checker.result import PackageResult
 
 EXPECTED = "expected.yaml"
@@ -57,13 +56,12 @@ def compare_expected(results: list[PackageResult], *, reveal: bool = False) -> C
             continue
         failed = True
         lines.append(f"✗  {result.path}: 与 {EXPECTED} 不符 / differs from {EXPECTED}")
-        messages = {_key(f): f.message for f in result.all_findings()}
+        messages = {_key(f): f.render(reveal=reveal) for f in result.all_findings()}
         for code, document, pointer in missing:
             lines.append(f"     缺少 missing:    {code} {document or '-'} {pointer or '-'}")
         for key in unexpected:
-            message = messages.get(key, "")
-            shown = message if reveal else mask_text(message)
-            lines.append(f"     多出 unexpected: {key[0]} {key[1] or '-'} {key[2] or '-'}  {shown}")
+            where = f"{key[0]} {key[1] or '-'} {key[2] or '-'}"
+            lines.append(f"     多出 unexpected: {where}  {messages.get(key, '')}")
     verdict = "失败 FAILED" if failed else "通过 passed"
     lines.append(f"{compared} 个材料包已比较 / packages compared: {verdict}")
     return Comparison("\n".join(lines), failed or compared == 0)

@@ -1,253 +1,323 @@
-"""The catalogue of finding codes and the Finding record (data contract, "Findings").
+"""Finding codes and the Finding record (data contract, "Findings").
 
-Like Frictionless's error catalogue, each code has a stable name, a default severity, a
-title and a description; users select and ignore codes by name (``--select``/``--ignore``).
-Codes are never renamed once released.
+Every code is declared once, next to the function that raises it (``checker/rules/*``): its
+name, default severity, scope, title, description and message template (Chinese and English,
+with named parameters), and an example parameter set. Everything else is built from those
+declarations: :data:`CATALOGUE`, ``docs/rules.md`` and its example messages, ``annex rules``
+and the SARIF rules.
+
+A :class:`Finding` carries the code and its parameters, not a written message: the message
+is rendered from the code's template when it is shown, masking identifiers unless asked to
+reveal them (:meth:`Finding.render`). So ``--reveal`` unmasks every format alike, and the
+documented examples are rendered by the same code as real messages and cannot drift.
+
+Like Frictionless's error catalogue, each code has a stable name; users select and ignore
+codes by name (``--select``/``--ignore``). Codes are never renamed once released.
 """
 
 from __future__ import annotations
 
+import importlib
+import string
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from functools import cache
+from typing import Any, Literal, TypeVar
+
+from annexkit.contract.masking import mask_id, mask_phone, mask_text
+from annexkit.contract.text import Text
 
 Severity = Literal["error", "warning", "info"]
+
+RULE_MODULES = (
+    "annexkit.checker.rules.reading",
+    "annexkit.checker.rules.document",
+    "annexkit.checker.rules.package",
+    "annexkit.checker.rules.registry",
+)
+"""The modules that declare codes, in the catalogue's order."""
+
+
+# ------------------------------------------------------------------------------ params
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """A message parameter holding an ID or phone number: masked as one when shown."""
+
+    value: str
+    kind: Literal["id_number", "phone"] = "id_number"
+
+    def shown(self, reveal: bool) -> str:
+        if reveal:
+            return self.value
+        return mask_id(self.value) if self.kind == "id_number" else mask_phone(self.value)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A trainee as a message names them: ``张三（4407**********1234）``, ID masked."""
+
+    name: str | None
+    id_number: str | None = None
+    note: Any = None
+    """Said in the brackets after the ID number (``张三（4407…1234，台账第2行）``)."""
+
+    def shown(self, reveal: bool) -> Text:
+        name = _shown(self.name, reveal) if self.name else None
+        inside: list[Text] = []
+        if isinstance(self.id_number, str) and self.id_number:
+            number = Identifier(self.id_number).shown(reveal)
+            inside.append(Text(number, number))
+        if self.note is not None:
+            note = _shown(self.note, reveal)
+            inside.append(note if isinstance(note, Text) else Text(str(note), str(note)))
+        if not inside:
+            return Text(str(name or "（无姓名）"), str(name or "(no name)"))
+        zh = "，".join(t.zh for t in inside)
+        en = ", ".join(t.en for t in inside)
+        if name is None:
+            return Text(zh, en)
+        return Text(f"{name}（{zh}）", f"{name} ({en})")
+
+
+@dataclass(frozen=True)
+class Join:
+    """Several parameters shown as one: ``张三、李四`` / ``张三, 李四``."""
+
+    items: tuple[Any, ...]
+    zh: str = "、"
+    en: str = ", "
+
+    def shown(self, reveal: bool) -> Text:
+        parts = [_shown(item, reveal) for item in self.items]
+        return Text(
+            self.zh.join(p.zh if isinstance(p, Text) else str(p) for p in parts),
+            self.en.join(p.en if isinstance(p, Text) else str(p) for p in parts),
+        )
+
+
+def _shown(value: Any, reveal: bool) -> Any:
+    """A parameter as a message shows it: identifiers masked unless ``reveal``. Text (and a
+    :class:`~annexkit.contract.text.Text`) is masked as free text; numbers and dates are
+    kept, so that a template may format them (``{share:.0%}``)."""
+    if isinstance(value, Identifier | Person | Join):
+        return value.shown(reveal)
+    if reveal:
+        return value
+    if isinstance(value, Text):
+        return Text(mask_text(value.zh), mask_text(value.en))
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, int) and not isinstance(value, bool) and len(str(abs(value))) >= 15:
+        return mask_text(str(value))
+    return value
+
+
+@cache
+def fields(template: Text) -> frozenset[str]:
+    """The parameter names a template uses, in either language."""
+    names: set[str] = set()
+    for text in (template.zh, template.en):
+        for _, name, _, _ in string.Formatter().parse(text):
+            if name:
+                names.add(name.split(".", 1)[0].split("[", 1)[0])
+    return frozenset(names)
+
+
+def render(template: Text, params: Mapping[str, Any], *, reveal: bool = False) -> str:
+    """``中文 / English`` from ``template`` and ``params``, identifiers masked unless
+    ``reveal``: the one way a finding's message is made."""
+    return str(template.format(**{k: _shown(v, reveal) for k, v in params.items()}))
+
+
+# ------------------------------------------------------------------------- declarations
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message of a code: its template and an example parameter set (rendered in the
+    docs and by ``annex rules``). ``severity`` overrides the code's for this message."""
+
+    template: Text
+    example: Mapping[str, Any]
+    severity: Severity | None = None
+
+    def example_text(self, *, reveal: bool = False) -> str:
+        return render(self.template, self.example, reveal=reveal)
 
 
 @dataclass(frozen=True)
 class Code:
+    """A finding code as declared: the catalogue's entry."""
+
     name: str
     severity: Severity
     scope: str
     title: str
+    """Chinese title."""
     description: str
+    messages: Mapping[str, Message]
+    """The code's messages: ``""`` is the main one; a rule that finds the same problem in
+    another form says so with a named variant (``count-mismatch`` of total hours)."""
+    module: str = ""
+    """The module that declared it."""
+
+    @property
+    def message(self) -> Message:
+        return self.messages[""]
+
+    def template(self, variant: str = "") -> Text:
+        return self.messages[variant].template
 
 
-CATALOGUE: dict[str, Code] = {
-    c.name: c
-    for c in (
-        Code(
-            "unreadable-document",
-            "error",
-            "document",
-            "无法读取的文件",
-            "The file is corrupt, encrypted, of an unsupported type, too large, or took too "
-            "long to read.",
-        ),
-        Code(
-            "unknown-document",
-            "error",
-            "document",
-            "无法识别的文件",
-            "The document is not recognisable as any of the four annexes; the message lists "
-            "the labels that were looked for and not found.",
-        ),
-        Code(
-            "missing-field", "error", "field", "缺少必填项", "A required field is absent or blank."
-        ),
-        Code(
-            "invalid-value",
-            "error",
-            "field",
-            "填写内容不符合要求",
-            "Wrong type, not one of the allowed values, or a pattern not covered by a more "
-            "specific code.",
-        ),
-        Code(
-            "invalid-id-number",
-            "error",
-            "field",
-            "身份证号码无效",
-            "Length, characters, birth date or the GB 11643 check character is wrong.",
-        ),
-        Code(
-            "invalid-credit-code",
-            "error",
-            "field",
-            "统一社会信用代码无效",
-            "The GB 32100 check character or the characters are wrong.",
-        ),
-        Code(
-            "invalid-phone",
-            "error",
-            "field",
-            "联系电话无效",
-            "Not a mainland mobile or landline number.",
-        ),
-        Code("invalid-date", "error", "field", "日期无效", "Not a real date."),
-        Code(
-            "age-mismatch",
-            "error",
-            "row",
-            "年龄与身份证号码不符",
-            "The stated age differs from the age the ID number gives at the training start.",
-        ),
-        Code(
-            "gender-mismatch",
-            "error",
-            "row",
-            "性别与身份证号码不符",
-            "The stated gender differs from the ID number's 17th digit.",
-        ),
-        Code(
-            "duplicate-trainee",
-            "error",
-            "row",
-            "学员重复",
-            "The same ID number appears twice in one document.",
-        ),
-        Code(
-            "date-order",
-            "error",
-            "field/package",
-            "日期先后顺序错误",
-            "A start date after its end date, or an agreement signed after the filing date.",
-        ),
-        Code(
-            "count-mismatch",
-            "error",
-            "document/package",
-            "人数或学时不一致",
-            "Stated counts disagree with the rows: headcount vs roster vs ledger, 实到 vs "
-            "signed rows, 应到 vs roster, total hours vs schedule.",
-        ),
-        Code(
-            "amount-mismatch",
-            "error",
-            "document/package",
-            "金额不一致",
-            "Budget items vs total, fee total vs per person × headcount, capitals vs figures.",
-        ),
-        Code(
-            "missing-signature",
-            "error",
-            "document",
-            "缺少签名或盖章",
-            "A teacher, head-teacher, trainee-representative or party signature/stamp block "
-            "is empty.",
-        ),
-        Code(
-            "unknown-teacher",
-            "warning",
-            "package",
-            "授课老师不在师资名单中",
-            "A sign-in sheet's teacher is not among the filing's teachers.",
-        ),
-        Code(
-            "low-confidence",
-            "warning",
-            "document",
-            "识别可信度低",
-            "Text came from OCR or a damaged text layer with low confidence: findings on it "
-            "may be wrong. On a scan each value read with a low OCR score gets one, at the "
-            "value's path, naming the findings on the value or its row.",
-        ),
-        Code(
-            "calendar-provisional",
-            "warning",
-            "package",
-            "工作日历为临时推算",
-            "A working-day rule needed a year the official calendar does not cover; the "
-            "result counts weekends only.",
-        ),
-        Code("missing-annex", "error", "package", "缺少附件", "A required annex is absent."),
-        Code(
-            "filing-too-late",
-            "error",
-            "package",
-            "备案时间不足",
-            "Filed fewer than the profile's working days before training start.",
-        ),
-        Code(
-            "trainee-not-in-ledger",
-            "error",
-            "package",
-            "签到人员不在台账中",
-            "A sign-in row whose person is not in the ledger.",
-        ),
-        Code(
-            "trainee-not-in-roster",
-            "error",
-            "package",
-            "台账人员不在备案名册中",
-            "A ledger row whose person is not in the filing roster.",
-        ),
-        Code(
-            "party-mismatch",
-            "error",
-            "package",
-            "单位信息不一致",
-            "Agreement parties, filing enterprise/institution and ledger institution disagree.",
-        ),
-        Code(
-            "outside-training-period",
-            "error",
-            "package",
-            "日期超出培训期",
-            "A ledger or sign-in date outside the filed training period.",
-        ),
-        Code(
-            "low-attendance",
-            "error",
-            "package",
-            "出勤不足",
-            "A trainee signed fewer sessions than the profile's threshold.",
-        ),
-        Code(
-            "age-out-of-range",
-            "error",
-            "package",
-            "年龄超出范围",
-            "A trainee's age is outside the profile's range.",
-        ),
-        Code(
-            "claim-window-expired",
-            "error",
-            "package",
-            "超过申领期限",
-            "The claim date is more than the profile's months after training end.",
-        ),
-        Code(
-            "subsidy-estimate",
-            "info",
-            "package",
-            "补贴估算",
-            "The subsidy the policy profile gives for the trainees who passed, and how it was "
-            "computed (level × amount, days × allowance). An estimate, not an approved amount.",
-        ),
-        Code(
-            "subsidy-limit-exceeded",
-            "error",
-            "registry",
-            "超过年度补贴次数",
-            "The person would exceed the profile's yearly subsidy count.",
-        ),
-        Code(
-            "duplicate-subsidy",
-            "error",
-            "registry",
-            "重复享受补贴",
-            "The same person, occupation and level was already subsidised.",
-        ),
+_DECLARED: dict[str, Code] = {}
+
+
+def declare(
+    name: str,
+    severity: Severity,
+    scope: str,
+    title: str,
+    description: str,
+    message: Text,
+    example: Mapping[str, Any],
+    *,
+    variants: Mapping[str, Message] | None = None,
+    module: str | None = None,
+) -> Code:
+    """Declare a code (once); its examples must give exactly its templates' parameters."""
+    if name in _DECLARED:
+        raise ValueError(f"finding code {name!r} is declared twice")
+    messages = {"": Message(message, dict(example)), **(variants or {})}
+    for variant, entry in messages.items():
+        wanted, given = fields(entry.template), set(entry.example)
+        if wanted != given:
+            raise ValueError(
+                f"{name} {variant or 'message'}: example params {sorted(given)} are not the "
+                f"template's {sorted(wanted)}"
+            )
+    code = Code(
+        name,
+        severity,
+        scope,
+        title,
+        description,
+        messages,
+        module or sys._getframe(1).f_globals.get("__name__", ""),
     )
-}
+    _DECLARED[name] = code
+    return code
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def rule(
+    name: str,
+    severity: Severity,
+    scope: str,
+    title: str,
+    description: str,
+    message: Text,
+    example: Mapping[str, Any],
+    *,
+    variants: Mapping[str, Message] | None = None,
+) -> Callable[[F], F]:
+    """Decorator: declare the code the decorated function raises (see :func:`declare`)."""
+
+    def decorate(function: F) -> F:
+        declare(
+            name,
+            severity,
+            scope,
+            title,
+            description,
+            message,
+            example,
+            variants=variants,
+            module=function.__module__,
+        )
+        return function
+
+    return decorate
+
+
+class _Catalogue(Mapping[str, Code]):
+    """Every declared code, in :data:`RULE_MODULES` order: the declaring modules are imported
+    on first use, since they import this one."""
+
+    def __init__(self) -> None:
+        self._codes: dict[str, Code] = {}
+
+    def _all(self) -> dict[str, Code]:
+        if len(self._codes) != len(_DECLARED) or not self._codes:
+            for module in RULE_MODULES:
+                importlib.import_module(module)
+            order = {module: index for index, module in enumerate(RULE_MODULES)}
+            ranked = sorted(_DECLARED.values(), key=lambda c: order.get(c.module, len(order)))
+            self._codes = {c.name: c for c in ranked}
+        return self._codes
+
+    def __getitem__(self, name: str) -> Code:
+        return self._all()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+CATALOGUE: Mapping[str, Code] = _Catalogue()
+"""Every finding code by name, as declared in ``checker/rules/*``."""
+
+
+# ------------------------------------------------------------------------------ finding
 
 
 @dataclass
 class Finding:
-    """One problem, as the JSON report carries it. ``value`` is stored unmasked; reports
-    mask identifiers unless asked to reveal them."""
+    """One problem, as the JSON report carries it. ``params`` fill the code's message
+    template (``variant``: one of its other messages); ``value`` and ``params`` are stored
+    unmasked, and identifiers are masked when the finding is shown, unless revealed."""
 
     code: str
-    message: str
+    params: dict[str, Any] = field(default_factory=dict)
     annex: str | None = None
     document: str | None = None
     path: str | None = None
     location: dict[str, Any] = field(default_factory=dict)
     value: Any = None
     severity: Severity | None = None
+    variant: str = ""
 
     def __post_init__(self) -> None:
         if self.code not in CATALOGUE:
             raise ValueError(f"unknown finding code {self.code!r}")
+        if not isinstance(self.params, Mapping):
+            raise TypeError(
+                f"{self.code}: params must be a mapping; the message is rendered from the "
+                "code's template"
+            )
+        self.params = dict(self.params)
+        code = CATALOGUE[self.code]
+        if self.variant not in code.messages:
+            raise ValueError(f"{self.code} has no message {self.variant!r}")
+        wanted = fields(code.template(self.variant))
+        if wanted != set(self.params):
+            raise ValueError(
+                f"{self.code}: params {sorted(self.params)} are not the template's {sorted(wanted)}"
+            )
         if self.severity is None:
-            self.severity = CATALOGUE[self.code].severity
+            self.severity = code.messages[self.variant].severity or code.severity
+
+    def render(self, *, reveal: bool = False) -> str:
+        """The message, ``中文 / English``, identifiers masked unless ``reveal``."""
+        return render(CATALOGUE[self.code].template(self.variant), self.params, reveal=reveal)
+
+    @property
+    def message(self) -> str:
+        """The message unmasked (what ``--reveal`` shows)."""
+        return self.render(reveal=True)

@@ -4,9 +4,10 @@
 contract ("The JSON report"); every output format is a function of that one dict, so the
 formats cannot disagree about what was found, what was filtered out or what was masked.
 
-Identifiers are masked while the dict is built, not while it is rendered: a renderer added
-later cannot forget to mask, and ``--format json`` shows exactly what every other format
-shows.
+Identifiers are masked while the dict is built (by :mod:`annexkit.contract.masking`, the one
+place that masks), not while it is rendered: a renderer added later cannot forget to mask,
+and ``--format json`` shows exactly what every other format shows. Finding messages are
+rendered from their parameters at that moment, masked unless ``--reveal``.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from urllib.parse import quote
 from annexkit import ANNEXES, __version__
 from annexkit.checker.findings import CATALOGUE, Finding
 from annexkit.checker.result import DocumentResult, PackageResult
-from annexkit.contract.formats import mask_id, mask_phone
-from annexkit.contract.schema import child, label_at, load_schema, node_at, resolve
+from annexkit.contract.masking import mask_text, mask_value
+from annexkit.contract.schema import label_at, load_schema, node_at
 
 REPORT_VERSION = "1"
 TOOL_NAME = "annexkit"
@@ -91,31 +92,6 @@ def is_selected(
 
 # ------------------------------------------------------------------------------ masking
 
-_D = "[0-9\uff10-\uff19]"  # full-width digits too: raw values are quoted before normalising
-_NOT_DIGIT_BEFORE = "(?<![0-9\uff10-\uff19])"
-_NOT_DIGIT_AFTER = "(?![0-9\uff10-\uff19])"
-_ID_TEXT = re.compile(
-    _NOT_DIGIT_BEFORE
-    + "(?:"
-    # 15 or more digits, single spaces allowed between them ("440703 19900101 1234"), an
-    # optional X: 18-character IDs, legacy 15-digit IDs, and also the 16/17/19-digit
-    # mistakes an invalid-id-number message quotes, which are still nearly a whole ID.
-    + f"{_D}(?:[ \u3000]?{_D}){{14,}}(?:[ \u3000]?[XxＸｘ])?"
-    # hyphenated as region-birth date-sequence, which the ID normaliser accepts
-    + f"|{_D}{{6}}-{_D}{{8}}-{_D}{{3}}[0-9\uff10-\uff19XxＸｘ]"
-    + ")"
-    + _NOT_DIGIT_AFTER
-)
-_MOBILE_TEXT = re.compile(
-    f"{_NOT_DIGIT_BEFORE}(?:[+＋]?[8８][6６][ -]?)?"  # +86 prefix
-    f"[1１][3-9\uff13-\uff19]{_D}(?:[ -]?{_D}{{4}}){{2}}{_NOT_DIGIT_AFTER}"
-)
-_LANDLINE_TEXT = re.compile(f"{_NOT_DIGIT_BEFORE}[0０]{_D}{{2,3}}-{_D}{{7,8}}{_NOT_DIGIT_AFTER}")
-
-# Formats whose values are not personal: free-text masking would wrongly hide an all-digit
-# credit code (public bodies have them), so these are left exactly as extracted.
-_PUBLIC_FORMATS = frozenset({"credit_code", "date"})
-
 # Where a finding's path does not lead to a schema field (package-level findings, paths
 # into unknown fields), its code still says what the value is.
 _CODE_FORMATS = {
@@ -123,61 +99,8 @@ _CODE_FORMATS = {
     "duplicate-trainee": "id_number",
     "invalid-phone": "phone",
     "invalid-credit-code": "credit_code",
+    "duplicate-phone": "phone",
 }
-
-
-def _fold(text: str) -> str:
-    """Digits and X of a matched identifier, half-width, without separators."""
-    return re.sub(r"[^0-9X]", "", unicodedata.normalize("NFKC", text).upper())
-
-
-def mask_text(text: str) -> str:
-    """``text`` with every ID-like number and phone number in it masked.
-
-    For free text (finding messages, file names, fields without an identifier format):
-    runs of 15 or more digits (with an optional final X) are masked as ID numbers, mobile
-    numbers ``1[3-9]`` + 9 digits and landlines ``0area-number`` as phone numbers. It errs
-    on the side of masking: a long account number is hidden too.
-    """
-    text = _ID_TEXT.sub(lambda m: mask_id(_fold(m.group())), text)
-    text = _MOBILE_TEXT.sub(lambda m: mask_phone(_fold(m.group())[-11:]), text)
-    return _LANDLINE_TEXT.sub(lambda m: mask_phone(unicodedata.normalize("NFKC", m.group())), text)
-
-
-def _mask_scalar(value: Any, fmt: str | None) -> Any:
-    if value is None or isinstance(value, bool):
-        return value
-    if fmt in ("id_number", "phone"):
-        # A spreadsheet may have stored the number as a number: it becomes masked text,
-        # since keeping the type would mean keeping the digits.
-        text = value if isinstance(value, str) else str(value)
-        return mask_id(text) if fmt == "id_number" else mask_phone(text)
-    if fmt in _PUBLIC_FORMATS:
-        return value
-    if isinstance(value, str):
-        return mask_text(value)
-    if isinstance(value, int) and len(str(abs(value))) >= 15:
-        return mask_text(str(value))
-    return value
-
-
-def mask_value(value: Any, node: Any) -> Any:
-    """``value`` with identifiers masked, guided by its schema ``node`` (None: unknown).
-
-    Fields whose ``format`` is ``id_number`` or ``phone`` are masked whole, whatever their
-    spelling; every other string is masked as free text, so an ID typed into a remarks
-    field or an unknown column does not slip through.
-    """
-    node = resolve(node) if node is not None else None
-    if isinstance(value, Mapping):
-        return {
-            k: mask_value(v, child(node, k) if node is not None else None) for k, v in value.items()
-        }
-    if isinstance(value, list | tuple):
-        items = child(node, 0) if node is not None else None
-        return [mask_value(v, items) for v in value]
-    fmt = node.get("format") if isinstance(node, dict) else None
-    return _mask_scalar(value, fmt)
 
 
 def parse_pointer(pointer: str | None) -> tuple[str | int, ...]:
@@ -199,8 +122,13 @@ def _schema_node(annex: str | None, pointer: str | None) -> Any:
         return None
 
 
-def _mask_finding_value(finding: Finding, annex: str | None) -> Any:
-    node = _schema_node(annex, finding.path)
+def finding_value(finding: Finding, annex: str | None = None, *, reveal: bool = False) -> Any:
+    """A finding's ``value`` as a report shows it: a copy, identifiers masked unless
+    ``reveal`` (guided by the schema at its path, else by its code)."""
+    if reveal:
+        # a copy, so that editing a report never edits the results it was built from
+        return copy.deepcopy(finding.value)
+    node = _schema_node(annex if annex is not None else finding.annex, finding.path)
     if node is None and finding.code in _CODE_FORMATS:
         node = {"format": _CODE_FORMATS[finding.code]}
     return mask_value(finding.value, node)
@@ -219,27 +147,15 @@ def _finding_dict(
     if doc_path is None and document is not None:
         doc_path = document.path
     severity = finding.severity or CATALOGUE[finding.code].severity
-    if reveal:
-        return {
-            "code": finding.code,
-            "severity": severity,
-            "annex": annex,
-            "document": doc_path,
-            "path": finding.path,
-            "message": finding.message,
-            "location": dict(finding.location),
-            # copies, so that editing a report never edits the results it was built from
-            "value": copy.deepcopy(finding.value),
-        }
     return {
         "code": finding.code,
         "severity": severity,
         "annex": annex,
-        "document": mask_text(doc_path) if doc_path is not None else None,
+        "document": doc_path if reveal or doc_path is None else mask_text(doc_path),
         "path": finding.path,
-        "message": mask_text(finding.message),
-        "location": mask_value(dict(finding.location), None),
-        "value": _mask_finding_value(finding, annex),
+        "message": finding.render(reveal=reveal),
+        "location": dict(finding.location) if reveal else mask_value(dict(finding.location)),
+        "value": finding_value(finding, annex, reveal=reveal),
     }
 
 

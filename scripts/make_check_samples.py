@@ -189,6 +189,13 @@ def _youth_class_with_one_older(c: Class) -> None:
             sheet["rows"][index]["id_number"] = id_number
 
 
+def _shared_mobile(c: Class) -> None:
+    """The fourth trainee gives the second one's mobile number, in the roster and the ledger."""
+    phone = c["filing"]["roster"][1]["phone"]
+    c["filing"]["roster"][3]["phone"] = phone
+    c["ledger"]["rows"][3]["phone"] = phone
+
+
 CASES = [
     Case("clean", "一个合规的完整材料包 / a compliant, complete package"),
     Case(
@@ -278,6 +285,12 @@ CASES = [
         "the last day is 2026-05-06",
         claim_date="2026-05-07",
         expected=[{"code": "claim-window-expired", "document": None, "path": None}],
+    ),
+    Case(
+        "duplicate-phone",
+        "两名学员填写同一手机号码 / two trainees give the same mobile number",
+        _shared_mobile,
+        [{"code": "duplicate-phone", "document": FILING, "path": "/roster/3/phone"}],
     ),
 ]
 

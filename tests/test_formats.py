@@ -25,8 +25,6 @@ from annexkit.contract.formats import (
     id_birth_date,
     id_gender,
     looks_damaged_by_spreadsheet,
-    mask_id,
-    mask_phone,
     normalize_credit_code,
     normalize_id_number,
     normalize_phone,
@@ -35,6 +33,7 @@ from annexkit.contract.formats import (
     validate_id_number,
     validate_phone,
 )
+from annexkit.contract.masking import mask_id, mask_phone
 
 # ------------------------------------------------------------ independent reference code
 

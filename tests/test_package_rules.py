@@ -3,6 +3,7 @@ Civil Code claim window, the top of the youth age range, matching by name."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tempfile
 from pathlib import Path
@@ -10,14 +11,30 @@ from typing import Any
 
 import pytest
 
+from annexkit.checker.findings import Finding
 from annexkit.checker.result import DocumentResult, PackageResult
-from annexkit.checker.rules.package import Policy, package_findings
+from annexkit.checker.rules.package import package_findings
+from annexkit.policy.profiles import Profile, load_profile
 from annexkit.policy.workdays import WorkCalendar
 from tests.synthetic import make_id_number
 
 # Official data only: a developer's own calendar files must not change these answers.
 CALENDAR = WorkCalendar.load(user_dir=Path(tempfile.mkdtemp()))
-DEFAULT = Policy()
+DEFAULT = load_profile("jiangmen-2019")
+
+
+def profile(name: str = DEFAULT.name, **thresholds: Any) -> Profile:
+    """The default profile with some thresholds changed."""
+    changed = dataclasses.replace(DEFAULT.thresholds, **thresholds)
+    return dataclasses.replace(DEFAULT, name=name, thresholds=changed)
+
+
+def findings(
+    result: PackageResult, policy: Profile = DEFAULT, claim: dt.date | None = None
+) -> list[Finding]:
+    """The package's findings but the subsidy estimate (an info, computed for any ledger)."""
+    found = package_findings(result, policy, CALENDAR, claim)
+    return [f for f in found if f.code != "subsidy-estimate"]
 
 
 def package(
@@ -37,11 +54,10 @@ def package(
 
 def codes(
     result: PackageResult,
-    policy: Policy = DEFAULT,
+    policy: Profile = DEFAULT,
     claim: dt.date | None = None,
 ) -> list[tuple[str, str | None]]:
-    found = package_findings(result, policy, CALENDAR, claim)
-    return [(f.code, f.path) for f in found if f.code != "missing-annex"]
+    return [(f.code, f.path) for f in findings(result, policy, claim) if f.code != "missing-annex"]
 
 
 def filing(start: str, filed: str, end: str | None = None) -> dict[str, Any]:
@@ -60,7 +76,7 @@ def filing(start: str, filed: str, end: str | None = None) -> dict[str, Any]:
     ],
 )
 def test_filing_on_the_last_day_and_one_day_late(start: str, last_day: str, reading: Any) -> None:
-    policy = Policy(filing_lead_reading=reading)
+    policy = profile(filing_lead_reading=reading)
     on_time = package(filing(start, last_day))
     assert codes(on_time, policy) == []
     late = (dt.date.fromisoformat(last_day) + dt.timedelta(days=1)).isoformat()
@@ -68,7 +84,7 @@ def test_filing_on_the_last_day_and_one_day_late(start: str, last_day: str, read
 
 
 def test_filing_in_an_unannounced_year_is_provisional() -> None:
-    found = package_findings(package(filing("2027-03-01", "2027-01-04")), Policy(), CALENDAR, None)
+    found = findings(package(filing("2027-03-01", "2027-01-04")))
     assert "calendar-provisional" in {f.code for f in found}
 
 
@@ -100,7 +116,7 @@ def test_claim_window(end: str, claim: str, expired: bool) -> None:
 
 
 def test_top_of_the_youth_age_range_on_the_start_date() -> None:
-    policy = Policy(name="jiangmen-youth-2020", age_max=35)
+    policy = profile("jiangmen-youth-2020", age_max=35)
     start = "2025-11-03"
     turns_36 = ledger_row(dt.date(1989, 11, 3), start, start)  # 36th birthday on the start
     still_35 = ledger_row(dt.date(1989, 11, 4), start, start)  # turns 36 the next day
@@ -114,7 +130,7 @@ def test_people_matched_by_name_when_a_sheet_has_no_ids() -> None:
         "date": "2025-11-03",
         "rows": [{"name": "陈伟", "signed_in": True}, {"name": "李四", "signed_in": True}],
     }
-    found = package_findings(package(ledger_rows=rows, sheets=[sheet]), Policy(), CALENDAR, None)
+    found = findings(package(ledger_rows=rows, sheets=[sheet]))
     stranger = [f for f in found if f.code == "trainee-not-in-ledger"]
     assert [f.path for f in stranger] == ["/rows/1"]
     assert "按姓名比对" in stranger[0].message and "matched by name" in stranger[0].message

@@ -26,8 +26,10 @@ from sqlalchemy.engine import make_url
 from annexkit.checker.discover import PackageSource
 from annexkit.checker.findings import Finding
 from annexkit.checker.result import DocumentResult, PackageResult
+from annexkit.checker.rules.registry import ledgers, registry_findings
 from annexkit.cli.registry import registry as registry_command
-from annexkit.contract.formats import id_check_char, mask_id
+from annexkit.contract.formats import id_check_char
+from annexkit.contract.masking import mask_id
 from annexkit.policy.registry import (
     AddResult,
     Grant,
@@ -38,8 +40,8 @@ from annexkit.policy.registry import (
     level_rank,
     normalize_level,
     package_key,
-    passed,
 )
+from annexkit.policy.values import passed
 
 PG_URL_VARIABLE = "ANNEXKIT_TEST_PG_URL"
 LEDGER = "附件7_培训台账.docx"
@@ -90,6 +92,16 @@ def package(path: str, rows: Sequence[dict[str, Any]], document: str = LEDGER) -
 
 def codes(findings: Iterable[Finding]) -> list[tuple[str, str | None]]:
     return [(f.code, f.path) for f in findings]
+
+
+def add(reg: Registry, result: PackageResult) -> AddResult:
+    """Register a checked package, as ``annex registry add`` does."""
+    return reg.add_package(package_key(result.path), ledgers(result))
+
+
+def check(reg: Registry, result: PackageResult, **options: Any) -> list[Finding]:
+    """The registry rules' findings for ``result``, as ``annex check --registry`` gives them."""
+    return registry_findings(result, reg, **options)
 
 
 # ------------------------------------------------------------------------------ databases
@@ -152,14 +164,18 @@ def test_levels_and_scores() -> None:
     assert ranks == [0, 1, 2, 3, 4]
     assert level_rank("首席技师") == 7
     assert level_rank("专项职业能力") is None
-    assert [passed(s) for s in (60, 59.5, "合格", "不合格", "75", None, True)] == [
+    scores = (60, 59.5, "合格", "通过", "不合格", "75", "８０", None, True, "缺考")
+    assert [passed(s) for s in scores] == [
         True,
         False,
         True,
-        False,
         True,
         False,
-        False,
+        True,
+        True,
+        None,
+        None,
+        None,
     ]
 
 
@@ -168,12 +184,12 @@ def test_levels_and_scores() -> None:
 
 def test_same_package_twice_changes_nothing(reg: Registry) -> None:
     checked = package("/batch/A", [row(1), row(2), row(3)])
-    assert reg.add_package(checked) == AddResult(added=3, already_present=0)
+    assert add(reg, checked) == AddResult(added=3, already_present=0)
     before = reg.grants()
-    assert reg.add_package(checked) == AddResult(added=0, already_present=3)
+    assert add(reg, checked) == AddResult(added=0, already_present=3)
     assert reg.grants() == before
     # Re-checking a registered package is clean: its own grants never count against it.
-    assert reg.findings(checked, per_year=3) == []
+    assert check(reg, checked, per_year=3) == []
 
 
 def test_only_passed_registrable_rows_are_added(reg: Registry) -> None:
@@ -186,7 +202,7 @@ def test_only_passed_registrable_rows_are_added(reg: Registry) -> None:
         {**row(6), "id_number": "440703199001010061"},  # wrong check character
         {**row(7), "occupation": " "},
     ]
-    result = reg.add_package(package("/batch/A", rows))
+    result = add(reg, package("/batch/A", rows))
     assert result == AddResult(added=2, already_present=0, skipped=2)
     stored = reg.grants()
     assert [(g.id_number, g.level, g.year, g.document) for g in stored] == [
@@ -213,71 +229,71 @@ def test_add_normalises_and_refuses_unkeyable_grants(reg: Registry) -> None:
 
 
 def test_same_trainee_in_two_packages_is_a_duplicate(reg: Registry) -> None:
-    reg.add_package(package("/batch/A", [row(1), row(2)]))
+    add(reg, package("/batch/A", [row(1), row(2)]))
     second = package("/batch/B", [row(3), row(1, name="张三")])
-    found = reg.findings(second, per_year=3)
+    found = check(reg, second, per_year=3)
     assert codes(found) == [("duplicate-subsidy", "/rows/1/id_number")]
     finding = found[0]
     assert (finding.annex, finding.document, finding.value) == ("ledger", LEDGER, ident(1))
     assert finding.severity == "error"
     assert "/batch/A" in finding.message and "2025" in finding.message
-    assert mask_id(ident(1)) in finding.message and ident(1) not in finding.message
-    # Only the ledger named is checked when one is named.
-    assert reg.findings(second, per_year=3, ledger_document="other.docx") == []
+    # identifiers are masked when shown, unless revealed
+    assert mask_id(ident(1)) in finding.render() and ident(1) not in finding.render()
+    assert ident(1) in finding.message == finding.render(reveal=True)
 
 
 def test_higher_level_then_lower_is_a_duplicate(reg: Registry) -> None:
-    reg.add_package(package("/batch/A", [row(1, level="高级工")]))
-    found = reg.findings(package("/batch/B", [row(1, level="四级")]), per_year=3)
+    add(reg, package("/batch/A", [row(1, level="高级工")]))
+    found = check(reg, package("/batch/B", [row(1, level="四级")]), per_year=3)
     assert codes(found) == [("duplicate-subsidy", "/rows/0/id_number")]
     assert "高级工" in found[0].message and "lower level" in found[0].message
     # Another occupation is another subsidy.
-    assert reg.findings(package("/batch/C", [row(1, occupation="焊工")]), per_year=3) == []
+    assert check(reg, package("/batch/C", [row(1, occupation="焊工")]), per_year=3) == []
 
 
 def test_lower_level_then_higher_is_fine(reg: Registry) -> None:
     first = package("/batch/A", [row(1, level="初级工")])
-    reg.add_package(first)
+    add(reg, first)
     second = package("/batch/B", [row(1, level="中级工", end="2026-03-01")])
-    assert reg.findings(second, per_year=3) == []
-    reg.add_package(second)
+    assert check(reg, second, per_year=3) == []
+    add(reg, second)
     # The higher grant came later: re-checking the first package stays clean.
-    assert reg.findings(first, per_year=3) == []
+    assert check(reg, first, per_year=3) == []
 
 
 def test_tracks_without_level(reg: Registry) -> None:
-    reg.add_package(package("/batch/A", [row(1, level="高级工"), row(2, level="专项职业能力")]))
+    add(reg, package("/batch/A", [row(1, level="高级工"), row(2, level="专项职业能力")]))
     later = package("/batch/B", [row(1, level="培训合格"), row(2, level="专项职业能力")])
-    assert codes(reg.findings(later, per_year=3)) == [("duplicate-subsidy", "/rows/1/id_number")]
+    assert codes(check(reg, later, per_year=3)) == [("duplicate-subsidy", "/rows/1/id_number")]
 
 
 def test_yearly_limit(reg: Registry) -> None:
     for name, occupation in (("A", "电工"), ("B", "焊工"), ("C", "育婴员")):
         checked = package(f"/batch/{name}", [row(1, occupation=occupation)])
-        assert reg.findings(checked, per_year=3) == []
-        reg.add_package(checked)
+        assert check(reg, checked, per_year=3) == []
+        add(reg, checked)
     fourth = package("/batch/D", [row(1, occupation="家政服务员"), row(2)])
-    found = reg.findings(fourth, per_year=3)
+    found = check(reg, fourth, per_year=3)
     assert codes(found) == [("subsidy-limit-exceeded", "/rows/0/id_number")]
     assert "3" in found[0].message and "/batch/A" in found[0].message
-    assert reg.findings(fourth, per_year=4) == []
+    assert check(reg, fourth, per_year=4) == []
     # Another year is another count.
     next_year = package("/batch/E", [row(1, occupation="家政服务员", end="2026-01-10")])
-    assert reg.findings(next_year, per_year=3) == []
+    assert check(reg, next_year, per_year=3) == []
     # A registered package is judged by what was registered before it.
-    assert reg.findings(package("/batch/C", [row(1, occupation="育婴员")]), per_year=3) == []
+    assert check(reg, package("/batch/C", [row(1, occupation="育婴员")]), per_year=3) == []
 
 
 def test_rules_can_be_turned_off(reg: Registry) -> None:
     for name, occupation in (("A", "电工"), ("B", "焊工"), ("C", "育婴员")):
-        reg.add_package(package(f"/batch/{name}", [row(1, occupation=occupation)]))
+        add(reg, package(f"/batch/{name}", [row(1, occupation=occupation)]))
     again = package("/batch/D", [row(1)])
-    assert [f.code for f in reg.findings(again, per_year=3)] == [
+    assert [f.code for f in check(reg, again, per_year=3)] == [
         "duplicate-subsidy",
         "subsidy-limit-exceeded",
     ]
-    assert codes(reg.findings(again, per_year=None)) == [("duplicate-subsidy", "/rows/0/id_number")]
-    loose = reg.findings(again, per_year=None, same_occupation_level_once=False)
+    assert codes(check(reg, again, per_year=None)) == [("duplicate-subsidy", "/rows/0/id_number")]
+    loose = check(reg, again, per_year=None, same_occupation_level_once=False)
     assert loose == []
 
 
@@ -286,17 +302,17 @@ def test_packages_are_keyed_by_absolute_path(
 ) -> None:
     (tmp_path / "班1").mkdir()
     monkeypatch.chdir(tmp_path)
-    reg.add_package(package("班1", [row(1)]))
+    add(reg, package("班1", [row(1)]))
     assert [g.package for g in reg.grants()] == [package_key(str(tmp_path / "班1"))]
     # The same package named from elsewhere is the same package.
     monkeypatch.chdir(tmp_path / "班1")
-    assert reg.findings(package("../班1", [row(1)]), per_year=3) == []
-    assert reg.add_package(package(str(tmp_path / "班1"), [row(1)])).added == 0
+    assert check(reg, package("../班1", [row(1)]), per_year=3) == []
+    assert add(reg, package(str(tmp_path / "班1"), [row(1)])).added == 0
 
 
 def test_yearly_limit_inside_one_package(reg: Registry) -> None:
     rows = [row(1, occupation=o) for o in ("电工", "焊工", "育婴员", "电工", "家政服务员")]
-    found = reg.findings(package("/batch/A", rows), per_year=3)
+    found = check(reg, package("/batch/A", rows), per_year=3)
     # The second 电工 row is the same subsidy (duplicate-trainee is the checker's business).
     assert codes(found) == [("subsidy-limit-exceeded", "/rows/4/id_number")]
 
@@ -390,7 +406,7 @@ def test_sqlite_file_is_private(tmp_path: Path) -> None:
     folder = tmp_path / "new" / "annexkit"
     database = folder / "registry.sqlite"
     with Registry(f"sqlite:///{database}") as opened:
-        opened.add_package(package("/batch/A", [row(1)]))
+        add(opened, package("/batch/A", [row(1)]))
         with opened._engine.connect() as conn:  # the journal mode, as the file has it
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert _mode(database) == 0o600
@@ -426,7 +442,7 @@ def test_default_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert default_url() == f"sqlite:///{tmp_path}/registry.sqlite"
     monkeypatch.setenv("ANNEXKIT_REGISTRY", str(tmp_path / "mine.db"))
     with Registry() as opened:
-        opened.add_package(package("/batch/A", [row(1)]))
+        add(opened, package("/batch/A", [row(1)]))
     assert (tmp_path / "mine.db").is_file()
     monkeypatch.setenv("ANNEXKIT_REGISTRY", "postgresql+psycopg://u@db.example/annexkit")
     assert default_url() == "postgresql+psycopg://u@db.example/annexkit"

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from annexkit.policy.profiles import ProfileError, load_profile
-from annexkit.policy.subsidy import Estimate, estimate, normalize_level, passed, yuan
+from annexkit.policy.subsidy import Estimate, estimate, normalize_level, yuan
+from annexkit.policy.values import passed
 from tests.synthetic import make_person
 
 START, END = dt.date(2025, 11, 3), dt.date(2025, 11, 14)

@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "法定工作日历 / The official working-day calendar.",
     ),
     "registry": ("annexkit.cli.registry:registry", "补贴发放登记库 / The registry of subsidies."),
+    "rules": ("annexkit.cli.rules:rules", "检查项说明 / The finding codes, with examples."),
 }
 """Command name → (``module:attribute``, the short help the root ``--help`` lists)."""
 

@@ -12,7 +12,7 @@ import click
 from annexkit import ANNEXES
 from annexkit.cli import options as cli_options
 from annexkit.cli.errors import CommandError
-from annexkit.contract.formats import mask_id, mask_phone
+from annexkit.contract.masking import mask_id, mask_phone
 from annexkit.contract.schema import load_schema, node_at
 from annexkit.generator.data import DataFileError, InvalidDataError, load_mapping
 from annexkit.generator.output import OutputExistsError, write_documents

@@ -19,11 +19,12 @@ from typing import Any
 import click
 
 from annexkit.checker.findings import CATALOGUE, Finding
-from annexkit.checker.report import mask_text
+from annexkit.checker.report import finding_value
 from annexkit.checker.result import PackageResult
+from annexkit.checker.rules.registry import ledgers
 from annexkit.cli import options as cli_options
 from annexkit.cli.errors import CommandError
-from annexkit.contract.formats import mask_id
+from annexkit.contract.masking import mask_id, mask_text
 from annexkit.contract.text import AnnexkitError
 from annexkit.policy.registry import (
     InsecurePermissionsWarning,
@@ -79,20 +80,17 @@ def _id_text(value: str, reveal: bool) -> str:
 
 
 def _finding_line(finding: Finding, reveal: bool) -> str:
-    value = finding.value
+    """One finding as ``registry add`` lists it, masked as a report is unless ``reveal``."""
+    value = finding_value(finding, reveal=reveal)
     if value is None or value == "":
         shown = ""
-    elif reveal:
-        shown = str(value)
-    elif isinstance(value, str) and (finding.path or "").endswith("/id_number"):
-        shown = mask_id(value)
     else:
-        shown = mask_text(
-            value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        )
-    where = " ".join(part for part in (finding.document, finding.path) if part)
-    message = finding.message if reveal else mask_text(finding.message)
-    line = f"  [{finding.code}] {where}  {message}"
+        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    document = finding.document
+    if document is not None and not reveal:
+        document = mask_text(document)
+    where = " ".join(part for part in (document, finding.path) if part)
+    line = f"  [{finding.code}] {where}  {finding.render(reveal=reveal)}"
     return f"{line}  值 value: {shown}" if shown else line
 
 
@@ -204,7 +202,7 @@ def _add_one(opened: Registry, result: PackageResult, *, force: bool, reveal: bo
         )
         for finding in problems:
             click.echo(_finding_line(finding, reveal))
-    outcome = opened.add_package(result)
+    outcome = opened.add_package(package_key(result.path), ledgers(result))
     skipped_zh = (
         f"，{outcome.skipped}行无法登记（身份证号码、职业或日期无效）" if outcome.skipped else ""
     )

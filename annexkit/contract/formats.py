@@ -160,6 +160,10 @@ def age_on(value: str, day: dt.date) -> int:
     """Full years (周岁) of the ID number's holder on ``day``."""
     birth = id_birth_date(value)
     if birth is None:
+        # masked as a report would show it: the error may reach a log (masking imports the
+        # schema, which imports this module: hence the import here)
+        from annexkit.contract.masking import mask_id
+
         raise ValueError(f"no birth date in {mask_id(value)}")
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
@@ -233,26 +237,6 @@ def validate_date(value: str) -> FormatError | None:
     except ValueError:
         return FormatError(f"日期{value}不存在", f"{value} is not a real date")
     return None
-
-
-# ----------------------------------------------------------------------------- masking
-
-
-def mask_id(value: str) -> str:
-    """``440703199001011234`` → ``4407**********1234``: enough to tell rows apart."""
-    if len(value) <= 8:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
-
-
-def mask_phone(value: str) -> str:
-    """``13812345678`` → ``138****5678``; a landline keeps its area code and last 2 digits."""
-    if MOBILE_RE.fullmatch(value):
-        return value[:3] + "****" + value[-4:]
-    if "-" in value:
-        area, number = value.split("-", 1)
-        return area + "-" + "*" * max(len(number) - 2, 0) + number[-2:]
-    return "*" * max(len(value) - 2, 0) + value[-2:]
 
 
 # ------------------------------------------------------------------ jsonschema binding

@@ -1,6 +1,8 @@
 """The registry of granted subsidies: who was subsidised for which occupation and level, in
 which year, through which package — so that a new package can be checked against the policy
-(data contract: ``duplicate-subsidy``, ``subsidy-limit-exceeded``).
+(data contract: ``duplicate-subsidy``, ``subsidy-limit-exceeded``). This module is the store
+and its history queries; the rules and their findings are the checker's
+(``annexkit.checker.rules.registry``).
 
 Policy (Jiangmen 江人社函〔2019〕613号): a person gets at most ``per_year`` subsidies a year
 (a profile setting, 3 in Jiangmen), and the same occupation and level only once; a level
@@ -38,11 +40,9 @@ import stat
 import time
 import unicodedata
 import warnings
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -52,25 +52,27 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
-from annexkit.checker.findings import Finding
-from annexkit.checker.normalize import parse_date
-from annexkit.checker.result import PackageResult
-from annexkit.contract.formats import mask_id, normalize_id_number, validate_id_number
+from annexkit.contract.dates import parse_date
+from annexkit.contract.formats import normalize_id_number, validate_id_number
+from annexkit.contract.masking import mask_id
 from annexkit.policy.profiles import LEVEL_ORDER
+from annexkit.policy.values import passed
 
 __all__ = [
     "LEVELS",
     "AddResult",
     "Grant",
     "InsecurePermissionsWarning",
+    "PassedRow",
     "RegisteredGrant",
     "Registry",
     "RegistryError",
+    "blocks",
     "default_url",
     "level_rank",
     "normalize_level",
     "package_key",
-    "passed",
+    "passed_rows",
 ]
 
 SCHEMA_VERSION = 1
@@ -78,7 +80,6 @@ DEFAULT_TIMEOUT = 30.0
 """Seconds a writer waits for another writer (SQLite busy timeout) or for a PostgreSQL
 server to answer a connection attempt."""
 FILE_NAME = "registry.sqlite"
-PASS_MARK = 60
 
 LEVELS: tuple[str, ...] = LEVEL_ORDER
 """Skill levels from lowest to highest (domain notes, 职业技能等级)."""
@@ -198,29 +199,12 @@ def level_rank(level: str | None) -> int | None:
     return LEVELS.index(normalized) if normalized in LEVELS else None
 
 
-def _blocks(granted: str, claimed: str) -> bool:
+def blocks(granted: str, claimed: str) -> bool:
     """Whether a grant at ``granted`` forbids a new one at ``claimed`` (same occupation)."""
     if granted == claimed:
         return True
     held, wanted = level_rank(granted), level_rank(claimed)
     return held is not None and wanted is not None and held > wanted
-
-
-def passed(score: object) -> bool:
-    """A ledger score that passed: a number of at least 60, or 合格."""
-    if isinstance(score, bool):
-        return False
-    if isinstance(score, int | float | Decimal):
-        return score >= PASS_MARK
-    if isinstance(score, str):
-        text = unicodedata.normalize("NFKC", score).strip()
-        if text == "合格":
-            return True
-        try:
-            return float(text) >= PASS_MARK
-        except ValueError:
-            return False
-    return False
 
 
 def _normalize_occupation(value: object) -> str:
@@ -233,41 +217,38 @@ def _year(value: object) -> int | None:
     if not isinstance(value, str):
         return None
     parsed = parse_date(value)
-    return int(parsed[:4]) if parsed else None
+    return int(parsed.value[:4]) if parsed is not None and parsed.certain else None
 
 
 @dataclass(frozen=True)
-class _Row:
-    """A passed ledger row of the package being checked or added."""
+class PassedRow:
+    """A passed ledger row of a package, as a grant."""
 
     document: str
+    """The ledger it is in (its path inside the package)."""
     index: int
+    """Its index among the ledger's rows."""
     grant: Grant
 
 
-def _passed_rows(
-    result: PackageResult, ledger_document: str | None = None
-) -> tuple[list[_Row], int]:
-    """Passed rows of the package's recognised ledgers (or of ``ledger_document`` only) that
-    can be registered, and how many passed rows cannot (invalid ID, no occupation, no dates)."""
-    rows: list[_Row] = []
+Ledgers = Mapping[str, Sequence[Any]]
+"""A package's recognised ledgers: each ledger's path inside the package → its rows."""
+
+
+def passed_rows(ledgers: Ledgers) -> tuple[list[PassedRow], int]:
+    """The passed rows (score ≥ 60, 合格, 通过) of ``ledgers`` that can be registered, and
+    how many passed rows cannot (invalid ID, no occupation, no dates)."""
+    rows: list[PassedRow] = []
     skipped = 0
-    for document in result.documents:
-        if document.annex != "ledger" or not isinstance(document.data, Mapping):
-            continue
-        if ledger_document is not None and document.path != ledger_document:
-            continue
-        table = document.data.get("rows")
-        if not isinstance(table, list):
-            continue
+    for document, table in ledgers.items():
         for index, row in enumerate(table):
-            if not isinstance(row, Mapping) or not passed(row.get("score")):
+            if not isinstance(row, Mapping) or passed(row.get("score")) is not True:
                 continue
-            grant = _grant_from_row(row, document.path)
+            grant = _grant_from_row(row, document)
             if grant is None:
                 skipped += 1
             else:
-                rows.append(_Row(document.path, index, grant))
+                rows.append(PassedRow(document, index, grant))
     return rows, skipped
 
 
@@ -664,13 +645,13 @@ class Registry:
                     raise
         raise AssertionError("unreachable")
 
-    def add_package(self, result: PackageResult, *, package_id: str | None = None) -> AddResult:
-        """Register the passed rows (score ≥ 60 or 合格) of the package's recognised ledgers
-        under ``package_id`` (default: :func:`package_key` of ``result.path``). Passed rows
+    def add_package(self, package_id: str, ledgers: Ledgers) -> AddResult:
+        """Register the passed rows (:func:`passed_rows`) of a package's recognised
+        ``ledgers`` under ``package_id`` (:func:`package_key` of its path). Passed rows
         without a valid ID number, an occupation or training dates are counted in
         ``skipped``."""
-        rows, skipped = _passed_rows(result)
-        added = self.add(package_id or package_key(result.path), [r.grant for r in rows])
+        rows, skipped = passed_rows(ledgers)
+        added = self.add(package_id, [r.grant for r in rows])
         return AddResult(added.added, added.already_present, skipped)
 
     def remove(self, package_id: str) -> int:
@@ -698,70 +679,26 @@ class Registry:
         with self._transaction(write=False) as conn:
             return [_registered(row) for row in conn.execute(query).mappings()]
 
-    def _history(self, id_numbers: Sequence[str]) -> list[RegisteredGrant]:
+    def history(
+        self, id_numbers: Iterable[str], *, package: str | None = None
+    ) -> list[RegisteredGrant]:
+        """The grants of the people with ``id_numbers`` that count against ``package``: those
+        of other packages registered before it (all of them when it is not registered), by
+        year and registration order. A package's own grants never count against it, nor do
+        grants registered after it, so re-checking a registered package reports what
+        checking it before registration reported."""
+        wanted = sorted({normalize_id_number(i) for i in id_numbers})
         found: list[RegisteredGrant] = []
         with self._transaction(write=False) as conn:
-            for start in range(0, len(id_numbers), 500):
-                chunk = id_numbers[start : start + 500]
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
                 query = sa.select(grants_table).where(grants_table.c.id_number.in_(chunk))
                 found.extend(_registered(row) for row in conn.execute(query).mappings())
-        return found
-
-    def findings(
-        self,
-        result: PackageResult,
-        *,
-        per_year: int | None,
-        ledger_document: str | None = None,
-        package_id: str | None = None,
-        same_occupation_level_once: bool = True,
-    ) -> list[Finding]:
-        """``duplicate-subsidy`` and ``subsidy-limit-exceeded`` findings for the passed rows
-        of the package's ledgers (or of ``ledger_document`` only), against the grants of
-        other packages registered before this one (all of them when this one is not
-        registered).
-
-        ``per_year``: the profile's yearly subsidy count (Jiangmen: 3; None: no limit).
-        ``package_id``: the package's identity in the registry (default: :func:`package_key`
-        of ``result.path``). ``same_occupation_level_once``: the profile's rule that the same
-        occupation and level (or a lower one after a higher) is subsidised once."""
-        if per_year is not None and per_year < 1:
-            raise ValueError(f"per_year must be at least 1, not {per_year}")
-        package = package_id or package_key(result.path)
-        rows, _ = _passed_rows(result, ledger_document)
-        if not rows:
-            return []
-        history = self._history(sorted({r.grant.id_number for r in rows}))
-        # Grants registered after this package do not count against it.
-        cutoff = min((g.serial for g in history if g.package == package), default=None)
-        others: dict[str, list[RegisteredGrant]] = defaultdict(list)
-        for grant in sorted(history, key=lambda g: (g.year, g.serial)):
-            if grant.package != package and (cutoff is None or grant.serial < cutoff):
-                others[grant.id_number].append(grant)
-
-        found: list[tuple[int, Finding]] = []
-        for order, row in enumerate(rows):
-            claimed = row.grant
-            blocking = [
-                g
-                for g in others[claimed.id_number]
-                if g.occupation == claimed.occupation and _blocks(g.level, claimed.level or "")
-            ]
-            if blocking and same_occupation_level_once:
-                found.append((order, _duplicate(row, blocking)))
-
-        counted: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)
-        for order, row in enumerate(rows if per_year is not None else ()):
-            claimed = row.grant
-            key = (claimed.occupation, claimed.level or "")
-            mine = counted[(claimed.id_number, claimed.year)]
-            if key in mine:
-                continue  # the same grant twice in this package: one subsidy
-            mine.append(key)
-            before = [g for g in others[claimed.id_number] if g.year == claimed.year]
-            if per_year is not None and len(before) + len(mine) > per_year:
-                found.append((order, _over_limit(row, before, len(mine), per_year)))
-        return [f for _, f in sorted(found, key=lambda item: item[0])]
+        cutoff = min((g.serial for g in found if g.package == package), default=None)
+        return sorted(
+            (g for g in found if g.package != package and (cutoff is None or g.serial < cutoff)),
+            key=lambda g: (g.year, g.serial),
+        )
 
 
 def _configure_sqlite(engine: Engine, timeout: float, *, in_memory: bool) -> None:
@@ -830,103 +767,4 @@ def _registered(row: sa.RowMapping) -> RegisteredGrant:
         package=row["package"],
         document=row["document"],
         added_at=added_at,
-    )
-
-
-# ---------------------------------------------------------------------------- findings
-
-
-def _level_text(level: str, none: str) -> str:
-    return level or none
-
-
-def _person(grant: Grant) -> tuple[str, str]:
-    masked = mask_id(grant.id_number)
-    if grant.name:
-        return f"{grant.name}（{masked}）", f"{grant.name} ({masked})"
-    return masked, masked
-
-
-def _grant_list(items: Sequence[RegisteredGrant], limit: int = 3) -> tuple[str, str]:
-    shown = items[:limit]
-    zh = "；".join(
-        f"{g.year}年“{g.package}”{g.occupation}{_level_text(g.level, '（无等级）')}" for g in shown
-    )
-    en = "; ".join(
-        f"{g.year} {g.package!r} {g.occupation} {_level_text(g.level, '(no level)')}" for g in shown
-    )
-    if len(items) > limit:
-        zh += f"等{len(items)}项"
-        en += f" and {len(items) - limit} more"
-    return zh, en
-
-
-def _duplicate(row: _Row, blocking: Sequence[RegisteredGrant]) -> Finding:
-    claimed = row.grant
-    who_zh, who_en = _person(claimed)
-    level_zh = _level_text(claimed.level or "", "（无等级）")
-    level_en = _level_text(claimed.level or "", "(no level)")
-    first = blocking[0]
-    if first.level == (claimed.level or ""):
-        zh = (
-            f"{who_zh}已于{first.year}年在“{first.package}”享受{first.occupation}"
-            f"{level_zh}培训补贴，同一职业同一等级只能享受一次"
-        )
-        en = (
-            f"{who_en} was already subsidised for {first.occupation} {level_en} in "
-            f"{first.year} (package {first.package!r}); the same occupation and level is "
-            "subsidised once"
-        )
-    else:
-        zh = (
-            f"{who_zh}已于{first.year}年在“{first.package}”享受{first.occupation}"
-            f"{first.level}培训补贴，不能再申领较低等级（{level_zh}）的补贴"
-        )
-        en = (
-            f"{who_en} was already subsidised for {first.occupation} {first.level} in "
-            f"{first.year} (package {first.package!r}); a lower level ({level_en}) of the "
-            "same occupation cannot be claimed after it"
-        )
-    if len(blocking) > 1:
-        more_zh, more_en = _grant_list(blocking[1:])
-        zh += f"（另有：{more_zh}）"
-        en += f" (also: {more_en})"
-    return _finding("duplicate-subsidy", row, f"{zh} / {en}")
-
-
-def _over_limit(row: _Row, before: Sequence[RegisteredGrant], mine: int, per_year: int) -> Finding:
-    claimed = row.grant
-    who_zh, who_en = _person(claimed)
-    total = len(before) + mine
-    if before:
-        listed_zh, listed_en = _grant_list(before)
-        zh = (
-            f"{who_zh}{claimed.year}年已在其他材料包享受{len(before)}次培训补贴（{listed_zh}），"
-            f"加上本材料包共{total}次，超过每人每年{per_year}次的上限"
-        )
-        en = (
-            f"{who_en} already has {len(before)} subsidies in {claimed.year} from other "
-            f"packages ({listed_en}); with this package that makes {total}, more than "
-            f"{per_year} a year"
-        )
-    else:
-        zh = (
-            f"{who_zh}在本材料包中{claimed.year}年共{total}项培训补贴，"
-            f"超过每人每年{per_year}次的上限"
-        )
-        en = (
-            f"{who_en} has {total} subsidies in {claimed.year} in this package alone, more "
-            f"than {per_year} a year"
-        )
-    return _finding("subsidy-limit-exceeded", row, f"{zh} / {en}")
-
-
-def _finding(code: str, row: _Row, message: str) -> Finding:
-    return Finding(
-        code=code,
-        message=message,
-        annex="ledger",
-        document=row.document,
-        path=f"/rows/{row.index}/id_number",
-        value=row.grant.id_number,
     )

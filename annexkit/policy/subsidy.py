@@ -18,13 +18,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from annexkit.policy.profiles import LEVELS, NOT_STATED_EN, NOT_STATED_ZH, Profile, load_profile
+from annexkit.policy.values import as_date, passed
 
-PASS_SCORE = Decimal(60)
 CENT = Decimal("0.01")
 
 LEVEL_ALIASES: dict[str, str] = {
@@ -163,39 +163,13 @@ def normalize_level(value: Any) -> str | None:
     return text if text in LEVELS else None
 
 
-def passed(score: Any) -> bool | None:
-    """True for a score ≥ 60 or 合格, False for a lower score or 不合格, None when absent."""
-    if isinstance(score, bool) or score is None:
-        return None
-    if isinstance(score, int | float | Decimal):
-        return Decimal(str(score)) >= PASS_SCORE
-    text = str(score).strip()
-    if text in ("合格", "通过", "及格"):
-        return True
-    if text in ("不合格", "未通过", "不及格"):
-        return False
-    try:
-        return Decimal(text) >= PASS_SCORE
-    except InvalidOperation:
-        return None
-
-
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
 def _apprentice_years(training: Mapping[str, Any]) -> tuple[int, Note]:
     """Years of the filed period, a started year counting as one (at least 1)."""
-    start, end = _date(training.get("start_date")), _date(training.get("end_date"))
+    start, end = as_date(training.get("start_date")), as_date(training.get("end_date"))
     if start is None or end is None or end < start:
         return 1, Note(
             "学徒培训期限未知，按1年估算",

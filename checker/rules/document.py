@@ -7,33 +7,34 @@ field is not also reported as a count that does not add up.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, TypeGuard
 
 from annexkit.checker.extract import Extracted
-from annexkit.checker.findings import Finding
+from annexkit.checker.findings import Finding, Message, rule
 from annexkit.checker.labels import Path_
 from annexkit.contract.formats import age_on, id_gender, validate_id_number
 from annexkit.contract.schema import label_at, pointer, validate
+from annexkit.contract.text import Text
 from annexkit.generator.text import rmb_upper
+from annexkit.policy.values import as_date
 
 
 def check_record(extracted: Extracted) -> list[Finding]:
     annex = extracted.annex
     findings = [_from_problem(extracted, p) for p in validate(annex, extracted.data)]
     bad = {f.path for f in findings}
-    for rule in RULES.get(annex, ()):
-        findings += [f for f in rule(extracted, bad) if f.path not in bad or f.path is None]
+    for check in RULES.get(annex, ()):
+        findings += [f for f in check(extracted, bad) if f.path not in bad or f.path is None]
     return findings
 
 
 def _from_problem(extracted: Extracted, problem: Any) -> Finding:
     return Finding(
-        code=problem.code,
-        message=f"{problem.label}：{problem.zh} / {problem.en}",
+        problem.code,
+        {"label": problem.label, "reason": Text(problem.zh, problem.en)},
         annex=extracted.annex,
         path=problem.pointer,
         location=_where(extracted, problem.path),
@@ -50,16 +51,22 @@ def _where(extracted: Extracted, path: Path_) -> dict[str, Any]:
 
 
 def _finding(
-    extracted: Extracted, code: str, path: Path_, zh: str, en: str, value: Any = None
+    extracted: Extracted,
+    code: str,
+    path: Path_,
+    params: Mapping[str, Any],
+    value: Any = None,
+    variant: str = "",
 ) -> Finding:
-    label = label_at(extracted.annex, path)
+    """A finding at ``path``; its message starts with the field's label (``label``)."""
     return Finding(
-        code=code,
-        message=f"{label}：{zh} / {en}",
+        code,
+        {"label": label_at(extracted.annex, path), **params},
         annex=extracted.annex,
         path=pointer(path),
         location=_where(extracted, path),
         value=value,
+        variant=variant,
     )
 
 
@@ -68,13 +75,6 @@ Rule = Callable[[Extracted, set[str | None]], Iterator[Finding]]
 
 def _valid_id(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and validate_id_number(value) is None
-
-
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
 
 
 def _number(value: Any) -> Decimal | None:
@@ -86,10 +86,43 @@ def _number(value: Any) -> Decimal | None:
 # ----------------------------------------------------------------------------- rows
 
 
+@rule(
+    "duplicate-trainee",
+    "error",
+    "row",
+    "学员重复",
+    "The same ID number appears twice in one document.",
+    Text("{label}：与第{row}行是同一身份证号码", "same ID number as row {row}"),
+    {"label": "台账明细 第5行 › 身份证号码", "row": 3},
+)
+@rule(
+    "gender-mismatch",
+    "error",
+    "row",
+    "性别与身份证号码不符",
+    "The stated gender differs from the ID number's 17th digit.",
+    Text(
+        "{label}：填写为{stated}，身份证号码第17位表示{actual}",
+        "stated {stated}, the ID number's 17th digit says {actual}",
+    ),
+    {"label": "台账明细 第2行 › 性别", "stated": "女", "actual": "男"},
+)
+@rule(
+    "age-mismatch",
+    "error",
+    "row",
+    "年龄与身份证号码不符",
+    "The stated age differs from the age the ID number gives at the training start.",
+    Text(
+        "{label}：填写为{stated}岁，按身份证号码于培训开始日{start}为{actual}周岁",
+        "stated {stated}, the ID number gives {actual} on the training start {start}",
+    ),
+    {"label": "台账明细 第2行 › 年龄", "stated": 30, "actual": 35, "start": "2025-06-10"},
+)
 def _people(rows_path: Path_) -> Rule:
     """ID numbers: each once per document; stated gender (and age) agree with the number."""
 
-    def rule(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding]:
+    def check(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding]:
         rows = extracted.value(rows_path) or []
         seen: dict[str, int] = {}
         for index, row in enumerate(rows):
@@ -106,8 +139,7 @@ def _people(rows_path: Path_) -> Rule:
                     extracted,
                     "duplicate-trainee",
                     (*here, "id_number"),
-                    f"与第{seen[id_number] + 1}行是同一身份证号码",
-                    f"same ID number as row {seen[id_number] + 1}",
+                    {"row": seen[id_number] + 1},
                     id_number,
                 )
             seen.setdefault(id_number, index)
@@ -117,11 +149,10 @@ def _people(rows_path: Path_) -> Rule:
                     extracted,
                     "gender-mismatch",
                     (*here, "gender"),
-                    f"填写为{gender}，身份证号码第17位表示{id_gender(id_number)}",
-                    f"stated {gender}, the ID number's 17th digit says {id_gender(id_number)}",
+                    {"stated": gender, "actual": id_gender(id_number)},
                     gender,
                 )
-            start = _date(row.get("start_date"))
+            start = as_date(row.get("start_date"))
             age = row.get("age")
             if start and isinstance(age, int) and not isinstance(age, bool):
                 actual = age_on(id_number, start)
@@ -130,45 +161,126 @@ def _people(rows_path: Path_) -> Rule:
                         extracted,
                         "age-mismatch",
                         (*here, "age"),
-                        f"填写为{age}岁，按身份证号码于培训开始日{start.isoformat()}为{actual}周岁",
-                        f"stated {age}, the ID number gives {actual} on the training start "
-                        f"{start.isoformat()}",
+                        {"stated": age, "actual": actual, "start": start.isoformat()},
                         age,
                     )
 
-    return rule
+    return check
 
 
+@rule(
+    "date-order",
+    "error",
+    "field/package",
+    "日期先后顺序错误",
+    "A start date after its end date, or an agreement signed after the filing date.",
+    Text("{label}：开始日期{start}晚于结束日期{end}", "start {start} is after end {end}"),
+    {"label": "培训计划 › 培训开始日期", "start": "2025-06-20", "end": "2025-06-10"},
+    variants={
+        "agreement": Message(
+            Text(
+                "协议 {agreement} 签订于{signed}，晚于备案表 {filing} 的报备日期{filed}",
+                "agreement {agreement} signed {signed}, after the filing {filing} of {filed}",
+            ),
+            {
+                "agreement": "附件6_合作培训协议.docx",
+                "signed": "2025-10-12",
+                "filing": "附件5_企业职工培训备案表.docx",
+                "filed": "2025-10-10",
+            },
+        )
+    },
+)
 def _date_order(start_path: Path_, end_path: Path_) -> Rule:
-    def rule(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding]:
-        start, end = _date(extracted.value(start_path)), _date(extracted.value(end_path))
+    def check(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding]:
+        start, end = as_date(extracted.value(start_path)), as_date(extracted.value(end_path))
         if start and end and start > end:
             yield _finding(
                 extracted,
                 "date-order",
                 start_path,
-                f"开始日期{start.isoformat()}晚于结束日期{end.isoformat()}",
-                f"start {start.isoformat()} is after end {end.isoformat()}",
+                {"start": start.isoformat(), "end": end.isoformat()},
                 start.isoformat(),
             )
 
-    return rule
+    return check
 
 
 def _row_date_order(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding]:
     for index, row in enumerate(extracted.data.get("rows") or []):
         if isinstance(row, dict):
-            rule = _date_order(("rows", index, "start_date"), ("rows", index, "end_date"))
-            yield from rule(extracted, bad)
+            check = _date_order(("rows", index, "start_date"), ("rows", index, "end_date"))
+            yield from check(extracted, bad)
 
 
 # --------------------------------------------------------------------------- counts
 
+_FILING = "附件5_企业职工培训备案表.docx"
+_LEDGER = "附件7_培训台账.docx"
+_SHEET = "附件8_签到表_01_2025-11-03.docx"
 
+
+@rule(
+    "count-mismatch",
+    "error",
+    "document/package",
+    "人数或学时不一致",
+    "Stated counts disagree with the rows: headcount vs roster vs ledger, 实到 vs signed rows, "
+    "应到 vs roster, total hours vs schedule.",
+    Text(
+        "{label}：填写为{stated}，培训人员名册人数为{actual}",
+        "stated {stated}, the roster has {actual}",
+    ),
+    {"label": "培训计划 › 培训人数", "stated": 30, "actual": 28},
+    variants={
+        "sheet": Message(
+            Text(
+                "{label}：填写为{stated}，签到表人数为{actual}",
+                "stated {stated}, the sheet lists {actual}",
+            ),
+            {"label": "应到人数", "stated": 30, "actual": 28},
+        ),
+        "signed": Message(
+            Text(
+                "{label}：填写为{stated}，已签到人数为{actual}",
+                "stated {stated}, signed in: {actual}",
+            ),
+            {"label": "实到人数", "stated": 30, "actual": 28},
+        ),
+        "hours": Message(
+            Text(
+                "{label}：填写为{stated}学时，学时日程合计{total}学时",
+                "stated {stated} hours, the schedule adds up to {total}",
+            ),
+            {"label": "培训计划 › 总学时", "stated": 40, "total": 36},
+        ),
+        "ledger-headcount": Message(
+            Text(
+                "备案表 {filing} 培训人数{headcount}人，台账 {ledger} 有{rows}行",
+                "filing {filing} states {headcount} trainees, ledger {ledger} has {rows} rows",
+            ),
+            {"filing": _FILING, "headcount": 30, "ledger": _LEDGER, "rows": 28},
+        ),
+        "ledger-roster": Message(
+            Text(
+                "备案表 {filing} 名册{roster}人，台账 {ledger} 有{rows}行",
+                "filing roster has {roster} people, ledger {ledger} has {rows} rows",
+            ),
+            {"filing": _FILING, "roster": 30, "ledger": _LEDGER, "rows": 28},
+        ),
+        "sheet-roster": Message(
+            Text(
+                "签到表 {sheet} 应到{expected}人，备案表 {filing} 名册{roster}人",
+                "sign-in sheet {sheet} expects {expected}, the filing roster has {roster}",
+            ),
+            {"sheet": _SHEET, "expected": 8, "filing": _FILING, "roster": 6},
+        ),
+    },
+)
 def _count(
-    path: Path_, rows_path: Path_, zh: str, en: str, counted: Callable[[list[Any]], int] = len
+    path: Path_, rows_path: Path_, variant: str, counted: Callable[[list[Any]], int] = len
 ) -> Rule:
-    def rule(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding]:
+    def check(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding]:
         stated = extracted.value(path)
         rows = extracted.value(rows_path)
         if isinstance(stated, bool) or not isinstance(stated, int) or not isinstance(rows, list):
@@ -179,12 +291,12 @@ def _count(
                 extracted,
                 "count-mismatch",
                 path,
-                f"填写为{stated}，{zh}为{actual}",
-                f"stated {stated}, {en} {actual}",
+                {"stated": stated, "actual": actual},
                 stated,
+                variant,
             )
 
-    return rule
+    return check
 
 
 def _sum_of(values: Iterable[Any]) -> Decimal | None:
@@ -212,15 +324,48 @@ def _total_hours(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding
             extracted,
             "count-mismatch",
             ("training", "total_hours"),
-            f"填写为{stated}学时，学时日程合计{total}学时",
-            f"stated {stated} hours, the schedule adds up to {total}",
+            {"stated": stated, "total": total},
             float(stated),
+            "hours",
         )
 
 
 # --------------------------------------------------------------------------- money
 
 
+@rule(
+    "amount-mismatch",
+    "error",
+    "document/package",
+    "金额不一致",
+    "Budget items vs total, fee total vs per person × headcount, capitals vs figures.",
+    Text(
+        "{label}：合计{total}元，各项之和为{summed}元",
+        "total {total} yuan, the items add up to {summed}",
+    ),
+    {"label": "培训计划 › 培训成本预算 › 合计", "total": 15000, "summed": 12000},
+    variants={
+        "fee": Message(
+            Text(
+                "{label}：培训费总额{total}元，不等于每人{per_person}元×{headcount}人",
+                "total {total} yuan is not {per_person} per person × {headcount}",
+            ),
+            {"label": "培训费用 › 总额", "total": 9000, "per_person": 1600, "headcount": 6},
+        ),
+        "words": Message(
+            Text(
+                "{label}：大写“{words}”与小写{total}元不符（应为{expected}）",
+                "the amount in words does not equal {total} yuan",
+            ),
+            {
+                "label": "培训费用 › 人民币（大写）",
+                "words": "捌仟元整",
+                "total": 9000,
+                "expected": "玖仟元整",
+            },
+        ),
+    },
+)
 def _budget(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding]:
     budget = (extracted.data.get("training") or {}).get("budget") or {}
     total = _number(budget.get("total"))
@@ -233,8 +378,7 @@ def _budget(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding]:
             extracted,
             "amount-mismatch",
             ("training", "budget", "total"),
-            f"合计{total}元，各项之和为{summed}元",
-            f"total {total} yuan, the items add up to {summed}",
+            {"total": total, "summed": summed},
             float(total),
         )
 
@@ -254,9 +398,9 @@ def _fee(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding]:
             extracted,
             "amount-mismatch",
             ("fee", "total"),
-            f"培训费总额{total}元，不等于每人{per_person}元×{headcount}人",
-            f"total {total} yuan is not {per_person} per person × {headcount}",
+            {"total": total, "per_person": per_person, "headcount": headcount},
             float(total),
+            "fee",
         )
     words = fee.get("total_in_words")
     if total is not None and isinstance(words, str) and words.strip():
@@ -266,9 +410,9 @@ def _fee(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding]:
                 extracted,
                 "amount-mismatch",
                 ("fee", "total_in_words"),
-                f"大写“{words}”与小写{total}元不符（应为{rmb_upper(total)}）",
-                f"the amount in words does not equal {total} yuan",
+                {"words": words, "total": total, "expected": rmb_upper(total)},
                 words,
+                "words",
             )
 
 
@@ -276,34 +420,37 @@ def _fee(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding]:
 
 SIGNATURES = {
     "signin": (
-        (("confirmations", "teacher_signed"), "授课老师", "teacher"),
-        (("confirmations", "head_teacher_signed"), "班主任", "head teacher"),
-        (("confirmations", "trainee_rep_signed"), "培训对象代表", "trainee representative"),
+        (("confirmations", "teacher_signed"), Text("授课老师", "teacher")),
+        (("confirmations", "head_teacher_signed"), Text("班主任", "head teacher")),
+        (("confirmations", "trainee_rep_signed"), Text("培训对象代表", "trainee representative")),
     ),
     "agreement": (
-        (("signed_a",), "甲方", "party A"),
-        (("signed_b",), "乙方", "party B"),
+        (("signed_a",), Text("甲方", "party A")),
+        (("signed_b",), Text("乙方", "party B")),
     ),
 }
 
 
+@rule(
+    "missing-signature",
+    "error",
+    "document",
+    "缺少签名或盖章",
+    "A teacher, head-teacher, trainee-representative or party signature/stamp block is empty.",
+    Text("{label}：{who}未签名或盖章", "no {who} signature or stamp"),
+    {"label": "签字确认 › 授课老师签名", "who": Text("授课老师", "teacher")},
+)
 def _signatures(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding]:
-    for path, who_zh, who_en in SIGNATURES[extracted.annex]:
+    for path, who in SIGNATURES[extracted.annex]:
         if extracted.value(path) is not True:
-            yield _finding(
-                extracted,
-                "missing-signature",
-                path,
-                f"{who_zh}未签名或盖章",
-                f"no {who_en} signature or stamp",
-            )
+            yield _finding(extracted, "missing-signature", path, {"who": who})
 
 
 RULES: dict[str, tuple[Rule, ...]] = {
     "filing": (
         _people(("roster",)),
         _date_order(("training", "start_date"), ("training", "end_date")),
-        _count(("training", "headcount"), ("roster",), "培训人员名册人数", "the roster has"),
+        _count(("training", "headcount"), ("roster",), ""),
         _total_hours,
         _budget,
     ),
@@ -315,8 +462,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "ledger": (_people(("rows",)), _row_date_order),
     "signin": (
         _people(("rows",)),
-        _count(("expected_count",), ("rows",), "签到表人数", "the sheet lists"),
-        _count(("actual_count",), ("rows",), "已签到人数", "signed in:", _signed),
+        _count(("expected_count",), ("rows",), "sheet"),
+        _count(("actual_count",), ("rows",), "signed", _signed),
         _signatures,
     ),
 }
