@@ -66,6 +66,9 @@ class Extracted:
         return data
 
     def put(self, path: Path_, value: Any, where: Location, raw: str) -> None:
+        if value is True and path in self.sources and self.value(path) is False:
+            # A signature block with two parts (盖章, then 法定代表人（签字）): either signs it.
+            self.sources.pop(path)
         if path in self.sources or (value is None and not _is_boolean(self.annex, path)):
             return
         if isinstance(value, Unread):
@@ -122,7 +125,7 @@ def _lists(labels: AnnexLabels) -> dict[str, ArrayLabels]:
     }
 
 
-_LEADS = ("即", "其中", "另", "并")
+_LEADS = ("即", "其中", "另", "并", "按")
 """Words that lead into a label in prose without punctuation (``…），即每人2400元``)."""
 
 
@@ -192,6 +195,11 @@ class _State:
     section: Path_ = ()
     pending_array: ArrayLabels | None = None
     clauses: ArrayLabels | None = None
+    part: int | None = None
+    """Which column of a line (parts split by tabs) or of a table row is being read."""
+    part_paths: dict[int, Path_] = field(default_factory=dict)
+    """The signature field each column signed last: the lines under ``甲方（盖章） 乙方（盖章）``
+    belong to the party above them."""
     dangling: tuple[str, Location] | None = None
     """A label that ended its line with nothing after the colon: a PDF wraps the value of
     ``…，培训等级：`` onto the next line."""
@@ -230,6 +238,13 @@ def _paragraph(paragraph: Paragraph, state: _State) -> None:
     if key in state.labels.sections:
         state.section = state.labels.sections[key]
         state.dangling = None
+        return
+    parts = [p for p in text.split("\t") if p.strip()]
+    if len(parts) >= 2:  # a line set in columns (甲方（盖章）：\t乙方（盖章）：)
+        for index, part in enumerate(parts):
+            state.part = index
+            _pairs(part.strip(), where, state, prose=True)
+        state.part = None
         return
     spans = list(inline_spans(state.out.annex, text, prose=True))
     dangling, state.dangling = state.dangling, None
@@ -316,6 +331,8 @@ def _assign(key: str, value: str, where: Location, state: _State, inked: bool = 
         if node.get("type") == "boolean":
             signed = is_signed(value) or inked  # a blank block: False
             state.out.put(scalar.path, signed, where, value)
+            if state.part is not None:
+                state.part_paths[state.part] = scalar.path
             return
         dated = node.get("format") == "date"
         if dated and _with_session(scalar.path, value, where, state):
@@ -331,18 +348,19 @@ _SEPARATOR = re.compile(r"[，,；;。]")
 
 def _typed(node: Any, value: str) -> Any:
     """A typed value (a number, a date, an option) read from text that may run on into the
-    rest of a sentence (``8人，培训时间为…``): the whole text if it reads with certainty,
-    else the part before the first comma or full stop if that does."""
+    rest of a sentence (``8人，培训时间为…``, ``1500.00元/人 计``): the whole text if it reads
+    with certainty, else the part before the first comma or full stop, else before the first
+    space, if that does."""
     whole = normalize(node, value)
     resolved = resolve(node)
     typed = resolved.get("type") in ("integer", "number") or "format" in resolved
-    typed = typed or "enum" in resolved
-    head = _SEPARATOR.split(value, maxsplit=1)[0].strip()
-    if not typed or head == value.strip() or not head:
+    if not (typed or "enum" in resolved) or values_certain(node, value):
         return whole
-    if values_certain(node, value):
-        return whole
-    return normalize(node, head) if values_certain(node, head) else whole
+    comma = _SEPARATOR.split(value, maxsplit=1)[0].strip()
+    for head in (comma, comma.split(maxsplit=1)[0] if comma.strip() else ""):
+        if head and head != value.strip() and values_certain(node, head):
+            return normalize(node, head)
+    return whole
 
 
 def values_certain(node: Any, text: str) -> bool:
@@ -442,8 +460,12 @@ _Label = TypeVar("_Label", ScalarLabel, RangeLabel)
 
 
 def _choose(candidates: list[_Label], state: _State) -> _Label:
-    """The field a label means here: the one in the current section, else the first one not
-    read yet, in the schema's order."""
+    """The field a label means here: the one its column signed above it, else the one in the
+    current section, else the first one not read yet, in the schema's order."""
+    column = state.part_paths.get(state.part) if state.part is not None else None
+    for candidate in candidates:
+        if isinstance(candidate, ScalarLabel) and candidate.path == column:
+            return candidate
     for candidate in candidates:
         if candidate.section == state.section:
             return candidate
@@ -732,6 +754,7 @@ def _grid_row(
     known = set(labels.scalars) | set(labels.ranges) | set(labels.sections) | set(_lists(labels))
     keys = [_known_key(k, known) for k in keys]
     for index, (cell, key) in enumerate(zip(cells, keys, strict=True)):
+        state.part = cell.column
         if key in labels.sections and len(cells) > 1:
             state.section = labels.sections[key]
             value_cell = _value_cell(cells, index, rows, known, state.out.annex)
@@ -747,6 +770,7 @@ def _grid_row(
             _assign(key, text, where, state, inked=inked)
         elif not any(k == key for k in keys[:index]):  # a merged cell repeats its text
             _pairs(cell.text, table.location(cell), state, inked=_inked(cell))
+    state.part = None
 
 
 _NOTE = re.compile(r"\([^()\d]{1,8}\)$")
