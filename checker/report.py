@@ -99,7 +99,6 @@ _CODE_FORMATS = {
     "duplicate-trainee": "id_number",
     "invalid-phone": "phone",
     "invalid-credit-code": "credit_code",
-    "duplicate-phone": "phone",
 }
 
 
