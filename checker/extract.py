@@ -343,7 +343,7 @@ def _assign(key: str, value: str, where: Location, state: _State, inked: bool = 
         state.out.put(scalar.path, _typed(scalar.node, value), where, value)
 
 
-_SEPARATOR = re.compile(r"[，,；;。]")
+_SEPARATOR = re.compile(r"[，；;。]|,(?!\d{3})")
 
 
 def _typed(node: Any, value: str) -> Any:
@@ -466,6 +466,10 @@ def _choose(candidates: list[_Label], state: _State) -> _Label:
     for candidate in candidates:
         if isinstance(candidate, ScalarLabel) and candidate.path == column:
             return candidate
+    if state.part is not None and state.part not in state.part_paths and len(candidates) > 1:
+        # Side by side with nothing above to say whose they are: left to right, as the
+        # schema lists them (甲方, 乙方).
+        return candidates[min(state.part, len(candidates) - 1)]
     for candidate in candidates:
         if candidate.section == state.section:
             return candidate

@@ -58,7 +58,9 @@ def layout_page(content: PageContent) -> PageLayout:
     items: list[tuple[float, float, Table | Line]] = [
         (grid.ys[0], grid.xs[0], table) for grid, table in tables
     ]
-    items += [(line.top, line.x0, line) for line in lines_of(free)]
+    free_lines = lines_of(free)
+    items += [(line.top, line.x0, line) for line in free_lines]
+    marks = _marks_by_line(free_lines, content.ink, grids)
     items.sort(key=lambda item: (item[0], item[1]))
     left = min([item[1] for item in items] or [0.0])
     right = max(
@@ -69,16 +71,16 @@ def layout_page(content: PageContent) -> PageLayout:
     for _, _, item in items:
         if isinstance(item, Line):
             if run and not _wraps(run[-1], item, left, right):
-                _paragraph(page, run, content.height, content.ink)
+                _paragraph(page, run, content.height, marks)
                 run = []
             run.append(item)
         else:
             if run:
-                _paragraph(page, run, content.height, content.ink)
+                _paragraph(page, run, content.height, marks)
                 run = []
             page.blocks.append(item)
     if run:
-        _paragraph(page, run, content.height, content.ink)
+        _paragraph(page, run, content.height, marks)
     return page
 
 
@@ -158,19 +160,44 @@ def _wraps(above: Line, below: Line, left: float, right: float) -> bool:
     return abs(below.x0 - above.x0) <= 0.5 * size and above.text[-1] not in _SENTENCE_END
 
 
-def _paragraph(page: PageLayout, lines: list[Line], height: float, ink: list[Box]) -> None:
+def _paragraph(
+    page: PageLayout, lines: list[Line], height: float, marks: dict[int, list[Box]]
+) -> None:
     text = lines[0].text
-    inked = list(_inked(lines[0], ink))
+    inked = list(_inked(lines[0], marks.get(id(lines[0]), [])))
     for line in lines[1:]:
         joiner = "" if is_wide(text[-1]) or is_wide(line.text[0]) else " "
         text += joiner
-        inked += [len(text) + offset for offset in _inked(line, ink)]
+        inked += [len(text) + offset for offset in _inked(line, marks.get(id(line), []))]
         text += line.text
     paragraph = Paragraph(text, 0, page=page.number, inked=tuple(inked))
     page.blocks.append(paragraph)
     in_margin = lines[-1].bottom < MARGIN * height or lines[0].top > (1 - MARGIN) * height
     if in_margin and _PAGE_NUMBER.fullmatch(text):
         page.furniture.append(paragraph)
+
+
+def _marks_by_line(lines: list[Line], ink: list[Box], grids: list[Grid]) -> dict[int, list[Box]]:
+    """Each mark outside the tables, given to the one free line nearest to it (by height on
+    the page), if it stands within a line's height of it."""
+    found: dict[int, list[Box]] = {}
+    for box in ink:
+        middle_x, middle_y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        if any(grid.contains(middle_x, middle_y) for grid in grids):
+            continue
+        near = [
+            (abs((line.top + line.bottom) / 2 - middle_y), index)
+            for index, line in enumerate(lines)
+            if line.x0 <= box[2]
+        ]
+        if not near:
+            continue
+        distance, index = min(near)
+        line = lines[index]
+        # A seal is tall: near enough when its edge reaches the line.
+        if distance <= max((line.bottom - line.top) * 1.5, (box[3] - box[1]) / 2):
+            found.setdefault(id(line), []).append(box)
+    return found
 
 
 def _inked(line: Line, ink: list[Box]) -> list[int]:
