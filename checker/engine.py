@@ -28,6 +28,7 @@ from annexkit.checker.discover import PackageSource, discover
 from annexkit.checker.package_check import GrantRegistry, check_package
 from annexkit.checker.readers.limits import ReadLimits
 from annexkit.checker.result import PackageResult
+from annexkit.checker.rules.registry import registry_findings
 from annexkit.contract.text import AnnexkitError, Text
 from annexkit.policy.profiles import DEFAULT_PROFILE, Profile, ProfileError, load_profile
 
@@ -172,8 +173,9 @@ def _run(
                 # A lone ledger too: a repeated subsidy needs no companion documents.
                 result.profile = profile.name
                 limits = profile.thresholds
-                result.findings += options.registry.findings(
+                result.findings += registry_findings(
                     result,
+                    options.registry,
                     per_year=options.per_year or limits.subsidies_per_year,
                     same_occupation_level_once=bool(limits.same_occupation_level_once),
                 )

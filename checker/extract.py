@@ -462,14 +462,18 @@ _Label = TypeVar("_Label", ScalarLabel, RangeLabel)
 def _choose(candidates: list[_Label], state: _State) -> _Label:
     """The field a label means here: the one its column signed above it, else the one in the
     current section, else the first one not read yet, in the schema's order."""
-    column = state.part_paths.get(state.part) if state.part is not None else None
-    for candidate in candidates:
-        if isinstance(candidate, ScalarLabel) and candidate.path == column:
-            return candidate
-    if state.part is not None and state.part not in state.part_paths and len(candidates) > 1:
-        # Side by side with nothing above to say whose they are: left to right, as the
-        # schema lists them (甲方, 乙方).
-        return candidates[min(state.part, len(candidates) - 1)]
+    signatures = all(
+        isinstance(c, ScalarLabel) and resolve(c.node).get("type") == "boolean" for c in candidates
+    )
+    if signatures and state.part is not None and len(candidates) > 1:
+        # Signature lines set side by side: each belongs to the party its column signed
+        # above it, else left to right as the schema lists them (甲方, 乙方).
+        column = state.part_paths.get(state.part)
+        for candidate in candidates:
+            if isinstance(candidate, ScalarLabel) and candidate.path == column:
+                return candidate
+        if column is None:
+            return candidates[min(state.part, len(candidates) - 1)]
     for candidate in candidates:
         if candidate.section == state.section:
             return candidate
