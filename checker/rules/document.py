@@ -7,7 +7,6 @@ field is not also reported as a count that does not add up.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, TypeGuard
@@ -15,10 +14,12 @@ from typing import Any, TypeGuard
 from annexkit.checker.extract import Extracted
 from annexkit.checker.findings import Finding, Message, rule
 from annexkit.checker.labels import Path_
+from annexkit.contract.amounts import parse_money
 from annexkit.contract.formats import age_on, id_gender, validate_id_number
+from annexkit.contract.numerals import amount_in_words
+from annexkit.contract.parsed import certain
 from annexkit.contract.schema import label_at, pointer, validate
 from annexkit.contract.text import Text
-from annexkit.generator.text import rmb_upper
 from annexkit.policy.values import as_date
 
 
@@ -404,13 +405,14 @@ def _fee(extracted: Extracted, bad: set[str | None]) -> Iterator[Finding]:
         )
     words = fee.get("total_in_words")
     if total is not None and isinstance(words, str) and words.strip():
-        written = re.sub(r"^人民币|[\s:：]", "", words).rstrip("整正")
-        if written != rmb_upper(total).rstrip("整"):
+        # Compared by meaning: 贰萬肆仟圆整 and 贰万肆仟元零角零分 both say 24000.
+        meant = certain(parse_money(words))
+        if meant is not None and meant != total:
             yield _finding(
                 extracted,
                 "amount-mismatch",
                 ("fee", "total_in_words"),
-                {"words": words, "total": total, "expected": rmb_upper(total)},
+                {"words": words, "total": total, "expected": amount_in_words(total)},
                 words,
                 "words",
             )
