@@ -166,7 +166,7 @@ BAD_IDS = [
     ),
     pytest.param(
         with_id_check("440703" + "19990230" + "123"),
-        ("出生日期", "19990230", "不存在"),
+        ("出生日期", "第7–14位", "不是真实的日期"),
         ("birth date", "not a real date"),
         id="birth-date-19990230-does-not-exist",
     ),
@@ -693,3 +693,12 @@ def test_property_computed_check_is_valid_and_any_other_is_not(body: str, other:
     assert validate_id_number(valid) is None
     if other != valid[17]:
         assert validate_id_number(body + other) is not None
+
+
+def test_an_invalid_birth_date_is_not_quoted_beside_the_masked_number() -> None:
+    """Issue 11: ``出生日期19901301不存在`` beside ``4407**********1236`` showed 16 of 18
+    characters. The message names the digits' place, never the digits."""
+    bad = with_id_check("440705" + "19901301" + "123")
+    problem = validate_id_number(bad)
+    assert problem is not None
+    assert "19901301" not in f"{problem.zh} {problem.en}"

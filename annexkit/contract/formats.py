@@ -126,13 +126,15 @@ def validate_id_number(value: str, today: dt.date | None = None) -> FormatError 
     birth = id_birth_date(value)
     if birth is None:
         return FormatError(
-            f"身份证号码中的出生日期{value[6:14]}不存在",
-            f"ID number's birth date {value[6:14]} is not a real date",
+            # The digits themselves are not quoted: a message shows no more of an ID number
+            # than its masked value does (data contract, "Findings").
+            "身份证号码中的出生日期（第7–14位）不是真实的日期",
+            "the ID number's birth date (digits 7–14) is not a real date",
         )
     if birth > (today or dt.date.today()):
         return FormatError(
-            f"身份证号码中的出生日期{birth.isoformat()}在未来",
-            f"ID number's birth date {birth.isoformat()} is in the future",
+            "身份证号码中的出生日期（第7–14位）在未来",
+            "the ID number's birth date (digits 7–14) is in the future",
         )
     expected = id_check_char(value[:17])
     if value[17] != expected:
