@@ -417,18 +417,36 @@ def test_sqlite_file_is_private(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(os.name != "posix", reason="Unix permissions")
-def test_existing_file_readable_by_others_is_fixed_with_a_warning(tmp_path: Path) -> None:
+def test_existing_file_readable_by_others_gets_a_warning_not_a_new_mode(tmp_path: Path) -> None:
     database = tmp_path / "registry.sqlite"
     database.touch()
     database.chmod(0o644)
     before = _mode(tmp_path)
     with (
-        pytest.warns(InsecurePermissionsWarning, match="0644"),
+        pytest.warns(InsecurePermissionsWarning, match="chmod 600"),
         Registry(f"sqlite:///{database}"),
     ):
         pass
-    assert _mode(database) == 0o600
-    assert _mode(tmp_path) == before  # an existing folder is not ours to change
+    assert _mode(database) == 0o644  # a file annexkit did not create is not its to change
+    assert _mode(tmp_path) == before  # nor is an existing folder
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_a_link_is_refused_and_its_target_left_alone(tmp_path: Path) -> None:
+    """Issue 11: --db naming a link to an existing file set the target to 0600, then failed."""
+    target = tmp_path / "somebody-elses.txt"
+    target.write_text("not a database", "utf-8")
+    target.chmod(0o644)
+    link = tmp_path / "registry.sqlite"
+    link.symlink_to(target)
+    with pytest.raises(RegistryError, match="symbolic link"):
+        Registry(str(link))
+    assert _mode(target) == 0o644
+    assert target.read_text("utf-8") == "not a database"
+    wal_link = tmp_path / "other.sqlite-wal"
+    wal_link.symlink_to(target)
+    with pytest.raises(RegistryError, match="symbolic link"):
+        Registry(str(tmp_path / "other.sqlite"))
 
 
 def test_default_location(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -389,50 +389,57 @@ def _prepare_sqlite_file(path: Path, timeout: float) -> None:
             os.chmod(folder, 0o700)  # whatever the umask
         except FileExistsError:
             pass
+    for candidate in (path, *(path.with_name(path.name + s) for s in _SIDE_FILES)):
+        # A link would have us open, and SQLite write beside, a file of someone else's
+        # choosing: refused, never followed.
+        if candidate.is_symlink():
+            raise OSError(
+                errno.ELOOP,
+                "是符号链接，已拒绝（请给出文件本身）/ is a symbolic link: refused (name the file "
+                "itself)",
+                str(candidate),
+            )
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
     try:
         # An empty file is an empty SQLite database; SQLite gives its -wal and -shm files
-        # the permissions of the database file.
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        os.chmod(path, 0o600)
+        # the permissions of the database file. O_NOFOLLOW: a link put there meanwhile is
+        # not followed either.
+        flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0)
+        os.close(os.open(path, flags, 0o600))
+        os.chmod(path, 0o600)  # whatever the umask
     except FileExistsError:
         pass
     else:
         # A new registry starts in WAL mode, before any other process writes to it.
         with closing(sqlite3.connect(path, timeout=timeout)) as connection:
             _use_wal(connection, timeout)
-    for file in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
-        _tighten(file)
+    for file in (path, *(path.with_name(path.name + s) for s in _SIDE_FILES)):
+        _warn_if_readable(file)
 
 
-def _tighten(path: Path) -> None:
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def _warn_if_readable(path: Path) -> None:
+    """A registry file others may read gets a warning; its mode is left as it is — a file
+    annexkit did not create is not annexkit's to change."""
     if os.name != "posix":
         return  # no Unix permission bits to speak of
     try:
-        info = os.stat(path)
+        info = os.lstat(path)
     except FileNotFoundError:
         return
     if not stat.S_ISREG(info.st_mode) or not info.st_mode & 0o077:
         return
     mode = f"{info.st_mode & 0o777:04o}"
-    if info.st_uid == os.getuid():
-        os.chmod(path, 0o600)
-        warnings.warn(
-            f"登记库文件 {path} 的权限为 {mode}，其他用户可读取其中的身份证号码，已改为 0600 / "
-            f"the registry file {path} had mode {mode}, readable by other users although it "
-            "holds ID numbers: changed to 0600",
-            InsecurePermissionsWarning,
-            stacklevel=4,
-        )
-    else:
-        warnings.warn(
-            f"登记库文件 {path} 的权限为 {mode}，其他用户可读取其中的身份证号码，且属于其他用户，"
-            f"无法修改 / the registry file {path} has mode {mode}, readable by other users "
-            "although it holds ID numbers, and belongs to another user: not changed",
-            InsecurePermissionsWarning,
-            stacklevel=4,
-        )
+    warnings.warn(
+        f"登记库文件 {path} 的权限为 {mode}，其他用户可读取其中的身份证号码（可运行 chmod 600 "
+        f"{path}）/ the registry file {path} has mode {mode}: other users can read the ID "
+        f"numbers it holds (chmod 600 {path})",
+        InsecurePermissionsWarning,
+        stacklevel=4,
+    )
 
 
 def _shown(url: URL) -> str:
