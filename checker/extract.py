@@ -728,7 +728,11 @@ def _item(
             continue
         first, last = parse_date_range(cell.text)
         node = array.items["properties"][start]
-        for name, value in ((start, first or cell.text), (end, last)):
+        unread_range = first is None and last is None  # neither end can be told
+        for name, value in (
+            (start, first or cell.text),
+            (end, cell.text if unread_range else last),
+        ):
             read = normalize(node, value) if value is not None else None
             if isinstance(read, Unread):
                 state.out.unread[(*array.path, index, name)] = read.text

@@ -25,7 +25,25 @@ from annexkit.policy.values import as_date
 
 def check_record(extracted: Extracted) -> list[Finding]:
     annex = extracted.annex
-    findings = [_from_problem(extracted, p) for p in validate(annex, extracted.data)]
+    unread = {pointer(path): (path, text) for path, text in extracted.unread.items()}
+    # A field holding text that could not be read with certainty is neither missing nor
+    # invalid: it gets one warning quoting the text (unreadable-value), and no error.
+    findings = [
+        _from_problem(extracted, p)
+        for p in validate(annex, extracted.data)
+        if p.pointer not in unread
+    ]
+    findings += [
+        Finding(
+            "unreadable-value",
+            {"label": label_at(annex, path), "text": text},
+            annex=annex,
+            path=at,
+            location=_where(extracted, path),
+            value=text,
+        )
+        for at, (path, text) in unread.items()
+    ]
     bad = {f.path for f in findings}
     for check in RULES.get(annex, ()):
         findings += [f for f in check(extracted, bad) if f.path not in bad or f.path is None]

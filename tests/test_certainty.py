@@ -1,0 +1,72 @@
+"""Issue 10, the certainty rule: an error only on certain evidence. A field whose text the
+checker cannot read with certainty gets a warning quoting that text (``unreadable-value``),
+never ``missing-field`` or ``invalid-*``; a value read with certainty and wrong is still an
+error."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import docx
+
+from annexkit.checker.document import check_document
+from annexkit.checker.findings import Finding
+from annexkit.contract.formats import age_on
+from tests.synthetic import make_person
+
+HEADER = ["序号", "姓名", "性别", "年龄", "身份证号码", "文化程度", "培训职业（工种）",
+          "培训机构名称及班别", "培训起止日期", "考核成绩", "技能等级", "联系方式"]  # fmt: skip
+
+
+def _ledger(tmp_path: Path, start: str, education: str) -> list[Finding]:
+    person = make_person(random.Random(7), dt.date(2025, 11, 3))
+    document = docx.Document()
+    document.add_paragraph("培训台账")
+    table = document.add_table(rows=2, cols=len(HEADER))
+    row = [
+        "1",
+        person["name"],
+        person["gender"],
+        str(age_on(person["id_number"], dt.date(2025, 11, 3))),
+        person["id_number"],
+        education,
+        "电工",
+        "江门市新技职业培训学校第3期",
+        start,
+        "85",
+        "四级",
+        person["phone"],
+    ]
+    for column, (label, value) in enumerate(zip(HEADER, row, strict=True)):
+        table.cell(0, column).text = label
+        table.cell(1, column).text = value
+    path = tmp_path / "台账.docx"
+    document.save(str(path))
+    [result] = check_document(path, path.name)
+    assert result.annex == "ledger"
+    return result.findings
+
+
+def test_text_that_cannot_be_read_is_a_warning_quoting_it(tmp_path: Path) -> None:
+    findings = _ledger(tmp_path, "明年三月", "高中及以上")
+    unread = {f.path: f for f in findings if f.code == "unreadable-value"}
+    assert set(unread) == {"/rows/0/start_date", "/rows/0/end_date", "/rows/0/education"}
+    assert all(f.severity == "warning" for f in unread.values())
+    assert "明年三月" in unread["/rows/0/start_date"].message
+    assert "高中及以上" in unread["/rows/0/education"].message
+    assert not [f for f in findings if f.severity == "error"], findings
+
+
+def test_a_value_read_with_certainty_and_wrong_is_still_an_error(tmp_path: Path) -> None:
+    findings = _ledger(tmp_path, "2025年13月1日至2025年11月14日", "高中")
+    assert [(f.code, f.path) for f in findings if f.severity == "error"] == [
+        ("invalid-date", "/rows/0/start_date")
+    ]
+    assert not [f for f in findings if f.code == "unreadable-value"]
+
+
+def test_a_clean_row_has_no_finding(tmp_path: Path) -> None:
+    findings = _ledger(tmp_path, "2025年11月3日至11月14日", "中职")
+    assert [f.code for f in findings] == []
