@@ -90,16 +90,41 @@ def test_registries_are_broad() -> None:
         assert rmb_upper(Decimal(value)) == canonical_rmb_upper(value)
 
 
-@pytest.mark.accuracy
-def test_accuracy_targets(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
+FLOOR = {"clean_packages_with_errors": 8, "precision": 0.33, "recall": 0.97, "fields_digital": 0.99}
+"""What the slice gives today (round 2: 0.35 precision, 1.0 recall, 0.997 digital fields): the
+checker may only get better. The issue's targets are ``bench.TARGETS`` (``-m accuracy``)."""
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    corpus = tmp_path_factory.mktemp("accuracy") / "corpus"
     build(corpus, SLICE, SEED, ("docx", "xlsx", "pdf"))
-    result = bench.summary(bench.score_report(bench.run_check(corpus, workers=1), corpus))
+    result: dict[str, Any] = bench.summary(
+        bench.score_report(bench.run_check(corpus, workers=1), corpus)
+    )
     assert result["packages"] == SLICE
-    result["fields_scan"] = max(result["fields_scan"], bench.TARGETS["fields_scan"])  # no scans
-    assert bench.targets_missed(result) == [], json.dumps(
-        {k: result[k] for k in ("precision", "recall", "fields_digital")}
-        | {"top_false_findings": result["top_false_findings"][:5]},
+    return result
+
+
+def _shown(result: dict[str, Any]) -> str:
+    keys = ("clean_packages_with_errors", "precision", "recall", "fields_digital")
+    return json.dumps(
+        {k: result[k] for k in keys} | {"top_false_findings": result["top_false_findings"][:5]},
         ensure_ascii=False,
         indent=1,
     )
+
+
+def test_accuracy_does_not_regress(scored: dict[str, Any]) -> None:
+    assert scored["clean_packages_with_errors"] <= FLOOR["clean_packages_with_errors"], _shown(
+        scored
+    )
+    for key in ("precision", "recall", "fields_digital"):
+        assert scored[key] >= FLOOR[key], _shown(scored)
+
+
+@pytest.mark.accuracy
+def test_accuracy_targets(scored: dict[str, Any]) -> None:
+    result = dict(scored)
+    result["fields_scan"] = max(result["fields_scan"], bench.TARGETS["fields_scan"])  # no scans
+    assert bench.targets_missed(result) == [], _shown(result)
