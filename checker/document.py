@@ -155,6 +155,24 @@ def check_layout(layout: LayoutDocument, display: str) -> DocumentResult:
         )
         return result
     result.annex = classification.annex
+    result.runner_up, result.margin = classification.runner_up, classification.margin
+    if classification.near_tie and classification.runner_up is not None:
+        # Never a silent pick between two annexes that fit almost equally well.
+        second = classification.runner_up
+        result.findings.append(
+            Finding(
+                "low-confidence",
+                {
+                    "annex": classification.annex,
+                    "score": classification.score,
+                    "runner_up": second,
+                    "second": classification.scores[second],
+                },
+                annex=classification.annex,
+                document=display,
+                variant="near-tie",
+            )
+        )
     extracted = extract(layout, classification.annex)
     result.data = extracted.data
     result.locations = {pointer(p): w.as_dict() for p, w in extracted.sources.items()}

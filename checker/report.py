@@ -178,6 +178,17 @@ def _document_dict(document: DocumentResult, reveal: bool) -> dict[str, Any]:
             **({"low_confidence": document.uncertain} if document.uncertain else {}),
         },
         **({"searchable": document.searchable} if document.searchable else {}),
+        **(
+            {
+                "classification": {
+                    "score": document.score,
+                    "runner_up": document.runner_up,
+                    "margin": document.margin,
+                }
+            }
+            if document.margin is not None
+            else {}
+        ),
     }
 
 

@@ -70,3 +70,29 @@ def test_a_value_read_with_certainty_and_wrong_is_still_an_error(tmp_path: Path)
 def test_a_clean_row_has_no_finding(tmp_path: Path) -> None:
     findings = _ledger(tmp_path, "2025年11月3日至11月14日", "中职")
     assert [f.code for f in findings] == []
+
+
+def test_the_report_gives_the_classification_margin(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from annexkit.cli import cli
+
+    _ledger(tmp_path, "2025年11月3日至11月14日", "中职")
+    shown = CliRunner().invoke(
+        cli, ["check", str(tmp_path / "台账.docx"), "--format", "json", "--workers", "1"]
+    )
+    [document] = json.loads(shown.output)["packages"][0]["documents"]
+    classification = document["classification"]
+    assert classification["runner_up"] in ("filing", "agreement", "signin")
+    assert 0.1 <= classification["margin"] <= 1
+
+
+def test_a_near_tie_between_two_annexes_is_a_warning() -> None:
+    from annexkit.checker.classify import Classification
+
+    tie = Classification("ledger", 0.8, {"ledger": 0.8, "signin": 0.75, "filing": 0.1})
+    clear = Classification("ledger", 0.8, {"ledger": 0.8, "signin": 0.5, "filing": 0.1})
+    assert tie.near_tie and tie.runner_up == "signin" and tie.margin == 0.05
+    assert not clear.near_tie

@@ -235,6 +235,14 @@ declare(
             ),
             {"confidence": 0.62},
         ),
+        "near-tie": Message(
+            Text(
+                "读作{annex}（得分{score:.2f}），但也接近{runner_up}（得分{second:.2f}）：请确认文件类型",
+                "read as {annex} (score {score:.2f}), but it is close to {runner_up} (score "
+                "{second:.2f}): check which annex this is",
+            ),
+            {"annex": "ledger", "score": 0.78, "runner_up": "signin", "second": 0.72},
+        ),
         "note": Message(
             Text("{document}：{reason}", "{document}: {reason}"),
             {
