@@ -32,6 +32,7 @@ import yaml
 from annexkit.checker.findings import Finding
 from annexkit.checker.normalize import parse_date
 from annexkit.contract.text import AnnexkitError, Text
+from annexkit.policy.values import as_date
 
 MB = 1024 * 1024
 DEFAULT_MAX_ARCHIVE_BYTES = 500 * MB
@@ -510,19 +511,8 @@ def _bad_setting(label: str, key: str, value: object, zh: str, en: str) -> Findi
 
 
 def _as_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str):
-        return None
-    canonical = parse_date(value)
-    if canonical is None:
-        return None
-    try:
-        return dt.date.fromisoformat(canonical)
-    except ValueError:
-        return None
+    """A claim date as a package.yaml writes it (any date notation, or a YAML date)."""
+    return as_date(parse_date(value) if isinstance(value, str) else value)
 
 
 # --- archives ------------------------------------------------------------------------------
