@@ -62,7 +62,7 @@ samples: setup
 
 # The package as users get it: a wheel in a fresh venv, without and with the OCR extra.
 install-check: setup
-	DEV_PYTHON=$(BIN)/python bash scripts/check_install.sh
+	DEV_PYTHON=$(abspath $(BIN))/python bash scripts/check_install.sh
 
 test: lint typecheck unit samples install-check
 

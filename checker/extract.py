@@ -239,8 +239,14 @@ def _paragraph(paragraph: Paragraph, state: _State) -> None:
         state.section = state.labels.sections[key]
         state.dangling = None
         return
-    parts = [p for p in text.split("\t") if p.strip()]
-    if len(parts) >= 2:  # a line set in columns (甲方（盖章）：\t乙方（盖章）：)
+    parts = [p.strip() for p in text.split("\t") if p.strip()]
+    labelled = [next(inline_spans(state.out.annex, part, prose=True), None) for part in parts]
+    # A line set in columns (甲方（盖章）：\t乙方（盖章）：): every column opens with a label;
+    # a tab between a label and its value (报备日期：\t2026年8月5日) is no column.
+    columns = len(parts) >= 2 and all(
+        span is not None and span[2][0] - len(span[0]) <= 3 for span in labelled
+    )
+    if columns:
         for index, part in enumerate(parts):
             state.part = index
             _pairs(part.strip(), where, state, prose=True)
@@ -726,7 +732,7 @@ def _item(
         cell = by_column.get(column)
         if cell is None or not cell.text.strip():
             continue
-        first, last = parse_date_range(cell.text)
+        first, last = parse_date_range(re.sub(r"\s*\n\s*", "", cell.text))
         node = array.items["properties"][start]
         unread_range = first is None and last is None  # neither end can be told
         for name, value in (

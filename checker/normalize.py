@@ -86,6 +86,11 @@ def normalize(node: JSON, raw: Any, *, spreadsheet: bool = False) -> Any:
     kind = node.get("type")
     if kind == "boolean":
         return is_signed(text)
+    if kind != "string" or "format" in node or "enum" in node:
+        # A typed value wrapped inside a narrow cell (``2024.05.2`` / ``1``): one value.
+        original = re.sub(r"\s*\n\s*", "", original)
+    else:  # Chinese text wrapped in a cell (中式烹调 / 师) is one word
+        original = re.sub(r"(?<=[\u4e00-\u9fff])\n(?=[\u4e00-\u9fff])", "", original)
     given = original if isinstance(raw, str) else raw
     parsed = values.read(node, given, spreadsheet=spreadsheet)
     if parsed is not None and parsed.certain:
