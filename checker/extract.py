@@ -247,9 +247,21 @@ def _paragraph(paragraph: Paragraph, state: _State) -> None:
         span is not None and span[2][0] - len(span[0]) <= 3 for span in labelled
     )
     if columns:
+        starts, cursor = [], 0
+        for part in parts:
+            cursor = text.index(part, cursor)
+            starts.append(cursor)
+            cursor += len(part)
+        bounds = [*starts[1:], len(text)]
         for index, part in enumerate(parts):
             state.part = index
-            _pairs(part.strip(), where, state, prose=True)
+            # A mark in the gap up to the next column's label belongs to this column's blank.
+            here = tuple(
+                min(o - starts[index], len(part))
+                for o in inked
+                if starts[index] <= o <= bounds[index]
+            )
+            _pairs(part, where, state, prose=True, inked_at=here)
         state.part = None
         return
     spans = list(inline_spans(state.out.annex, text, prose=True))

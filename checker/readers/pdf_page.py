@@ -210,8 +210,12 @@ def _inked(line: Line, ink: list[Box]) -> list[int]:
         middle = (top + bottom) / 2
         if not line.top - reach <= middle <= line.bottom + reach or x1 < line.x0:
             continue
-        share = ((x0 + x1) / 2 - line.x0) / max(line.x1 - line.x0, 1.0)
-        offsets.append(min(len(line.text), max(0, round(share * len(line.text)))))
+        centre = (x0 + x1) / 2
+        if len(line.xs) == len(line.text):
+            offsets.append(sum(1 for x in line.xs if x < centre))
+        else:
+            share = (centre - line.x0) / max(line.x1 - line.x0, 1.0)
+            offsets.append(min(len(line.text), max(0, round(share * len(line.text)))))
     return offsets
 
 

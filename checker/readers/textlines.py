@@ -33,6 +33,9 @@ class Line:
     x1: float
     bottom: float
     size: float
+    xs: tuple[float, ...] = ()
+    """Where each character of ``text`` starts on the page (a space or tab: where its gap
+    starts), to place marks beside the text (signatures on a signature line)."""
 
 
 def lines_of(glyphs: Iterable[Glyph]) -> list[Line]:
@@ -61,6 +64,7 @@ def _line(group: list[Glyph]) -> Line:
     group.sort(key=lambda g: g.x0)
     kept: list[Glyph] = []
     parts: list[str] = []
+    xs: list[float] = []
     for glyph in group:
         if _drawn_again(glyph, kept):
             continue
@@ -71,13 +75,20 @@ def _line(group: list[Glyph]) -> Line:
             mixed = is_wide(glyph.char) != is_wide(before.char)
             if gap > WIDE_GAP * size:
                 parts.append("\t")
+                xs.append(before.x1)
             elif gap > (MIXED_GAP if mixed else SPACE_GAP) * size:
                 parts.append(" ")
+                xs.append(before.x1)
         parts.append(glyph.char)
+        xs += [glyph.x0] * len(glyph.char)
         kept.append(glyph)
     sizes = sorted(g.size for g in kept)
+    joined = "".join(parts)
+    lead = len(joined) - len(joined.lstrip())
+    text = joined.strip()
     return Line(
-        text="".join(parts).strip(),
+        text=text,
+        xs=tuple(xs[lead : lead + len(text)]),
         x0=min(g.x0 for g in kept),
         top=min(g.top for g in kept),
         x1=max(g.x1 for g in kept),
