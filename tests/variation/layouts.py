@@ -905,7 +905,11 @@ def _agreement_fee_table(r: Record, c: Ctx, path: Path) -> None:
         for label, value in _party_lines(r, c, key):
             doc.para(f"{label}：{value}")
     t, f, s = r["training"], r["fee"], c.style
-    doc.para(f"一、培训项目：{t['project']}（{t['occupation']}，{s('level', t['level'])}）。")
+    # The contract requires the occupation by its label: a clean agreement names it.
+    doc.para(
+        f"一、培训项目：{t['project']}（培训工种：{t['occupation']}，"
+        f"培训等级：{s('level', t['level'])}）。"
+    )
     doc.para(f"二、{_training_sentence(r, c)}")
     c.dropped.add(("training", "location"))
     doc.para(f"三、考核评价方式：{s('assessment_type', t['assessment_type'])}。")
