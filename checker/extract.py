@@ -100,7 +100,7 @@ def _is_boolean(annex: str, path: Path_) -> bool:
 def _inline_pattern(annex: str) -> re.Pattern[str]:
     labels = annex_labels(annex)
     keys = sorted(
-        set(labels.scalars) | set(labels.ranges) | set(labels.sections) | set(_lists(labels)),
+        set(labels.scalars) | set(labels.ranges) | set(labels.sections) | set(_lists(labels.annex)),
         key=len,
         reverse=True,
     )
@@ -117,9 +117,20 @@ def _inline_pattern(annex: str) -> re.Pattern[str]:
     )
 
 
-def _lists(labels: AnnexLabels) -> dict[str, ArrayLabels]:
+@cache
+def _known(annex: str) -> frozenset[str]:
+    """Every label key a key/value row may hold."""
+    labels = annex_labels(annex)
+    return frozenset(
+        set(labels.scalars) | set(labels.ranges) | set(labels.sections) | set(_lists(annex))
+    )
+
+
+@cache
+def _lists(annex: str) -> dict[str, ArrayLabels]:
     """Caption key → list of rows, for lists that a form may write in one line or cell
     (``授课教师：关建（工程师）、刘娜（高级技师）``)."""
+    labels = annex_labels(annex)
     return {
         caption: array for array in labels.arrays if not array.of_text for caption in array.captions
     }
@@ -317,7 +328,7 @@ def _pairs(
 
 def _assign(key: str, value: str, where: Location, state: _State, inked: bool = False) -> None:
     labels = state.labels
-    lists = _lists(labels)
+    lists = _lists(labels.annex)
     if key in lists and key not in labels.scalars:
         if value:
             _inline_list(lists[key], value, where, state)
@@ -781,7 +792,7 @@ def _grid_row(
     """A key/value row: label cells with their value to the right or below, or cells that
     hold ``label：value`` themselves."""
     labels = state.labels
-    known = set(labels.scalars) | set(labels.ranges) | set(labels.sections) | set(_lists(labels))
+    known = _known(labels.annex)
     keys = [_known_key(k, known) for k in keys]
     for index, (cell, key) in enumerate(zip(cells, keys, strict=True)):
         state.part = cell.column
@@ -806,7 +817,7 @@ def _grid_row(
 _NOTE = re.compile(r"\([^()\d]{1,8}\)$")
 
 
-def _known_key(key: str, known: set[str]) -> str:
+def _known_key(key: str, known: frozenset[str]) -> str:
     """A label cell's key; ``企业名称（盖章）`` is the label 企业名称 with a note after it."""
     if key in known:
         return key
@@ -815,7 +826,7 @@ def _known_key(key: str, known: set[str]) -> str:
 
 
 def _value_cell(
-    cells: list[Cell], index: int, rows: list[list[Cell]], known: set[str], annex: str
+    cells: list[Cell], index: int, rows: list[list[Cell]], known: frozenset[str], annex: str
 ) -> Cell | None:
     """The cell holding a label cell's value: the next cell to the right, else the cell
     below; None when that cell is another label (``label``, or ``label：value`` itself)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from annexkit import ANNEXES
 from annexkit.contract.schema import JSON, load_schema, resolve
@@ -19,6 +19,7 @@ Path_ = tuple[str | int, ...]
 UNITS = ("元", "人", "周岁", "岁", "学时", "小时", "天", "个")
 
 
+@lru_cache(maxsize=65536)
 def label_key(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"[\s:*_]", "", text)
@@ -76,10 +77,14 @@ class AnnexLabels:
     def required_fields(self) -> dict[str, frozenset[str]]:
         """Printed title of each required field → every label key it may be printed under
         (title and aliases): a form that uses an alias still shows the field."""
-        schema = load_schema(self.annex)
-        out: dict[str, frozenset[str]] = {}
-        _required(schema, out)
-        return out
+        return _required_fields(self.annex)
+
+
+@cache
+def _required_fields(annex: str) -> dict[str, frozenset[str]]:
+    out: dict[str, frozenset[str]] = {}
+    _required(load_schema(annex), out)
+    return out
 
 
 def _labels_of(node: JSON) -> list[str]:
