@@ -57,6 +57,7 @@ module-level function (it is pickled to the workers)."""
 StartMethod = Literal["forkserver", "spawn", "fork"]
 
 _CHECKER_MODULE = "annexkit.checker.document"
+_PRELOADED_READERS = ("annexkit.checker.readers.docx", "annexkit.checker.readers.pdf")
 
 
 def default_check(path: Path, display: str) -> list[DocumentResult]:
@@ -175,7 +176,9 @@ def _preload(check: Checker) -> list[str]:
     # discovery and schema modules behind it) would otherwise be paid by every new worker.
     modules = [__name__]
     if check is default_check or isinstance(check, SearchableCheck):
-        modules.append(_CHECKER_MODULE)
+        # The readers most documents need, loaded once in the fork server rather than by
+        # every worker; openpyxl (and numpy behind it) and the OCR stack load where used.
+        modules += [_CHECKER_MODULE, *_PRELOADED_READERS]
     module = getattr(check, "__module__", None)
     if isinstance(module, str) and module != "__main__":
         modules.append(module)
