@@ -180,8 +180,13 @@ def check_layout(layout: LayoutDocument, display: str) -> DocumentResult:
     uncertain = uncertain_values(extracted)
     result.uncertain = {pointer(p): score for p, score in uncertain.items()}
     findings += confidence_findings(extracted, uncertain, findings)
+    scanned = layout.extraction.engine == "ocr"
     for finding in findings:
         finding.document = display
+        if scanned and finding.code == "missing-field":
+            # On a scan, a field the recogniser did not find may be faint or handwritten:
+            # not certain evidence of a blank, so a warning to look, not an error.
+            finding.severity = "warning"
         result.findings.append(finding)
     if layout.extraction.confidence < LOW_CONFIDENCE and not layout.unreliable_pages:
         result.findings.append(

@@ -96,3 +96,32 @@ def test_a_near_tie_between_two_annexes_is_a_warning() -> None:
     clear = Classification("ledger", 0.8, {"ledger": 0.8, "signin": 0.5, "filing": 0.1})
     assert tie.near_tie and tie.runner_up == "signin" and tie.margin == 0.05
     assert not clear.near_tie
+
+
+def _ledger_layout(engine: str) -> list[Finding]:
+    from annexkit.checker.document import check_layout
+    from annexkit.checker.layout import Cell, Extraction, LayoutDocument, Paragraph, Table
+
+    person = make_person(random.Random(3), dt.date(2025, 11, 3))
+    age = str(age_on(person["id_number"], dt.date(2025, 11, 3)))
+    row = ["1", "", person["gender"], age, person["id_number"], "高中", "电工",
+           "江门市新技职业培训学校第3期", "2025年11月3日至11月14日", "85", "四级",
+           person["phone"]]  # fmt: skip
+    cells = [Cell(text, 0, column) for column, text in enumerate(HEADER)]
+    cells += [Cell(text, 1, column) for column, text in enumerate(row)]
+    layout = LayoutDocument(
+        "台账.png",
+        "png",
+        [Paragraph("培训台账", 1), Table(1, cells)],
+        pages=1,
+        extraction=Extraction(engine, 0.95),
+    )
+    return check_layout(layout, "台账.png").findings
+
+
+def test_a_blank_the_recogniser_saw_on_a_scan_is_a_warning_not_an_error() -> None:
+    read = [(f.code, f.path, f.severity) for f in _ledger_layout("docx")]
+    scanned = [(f.code, f.path, f.severity) for f in _ledger_layout("ocr")]
+    assert ("missing-field", "/rows/0/name", "error") in read
+    assert ("missing-field", "/rows/0/name", "warning") in scanned
+    assert not [f for f in scanned if f[2] == "error"]

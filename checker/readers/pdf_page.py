@@ -185,17 +185,24 @@ def _marks_by_line(lines: list[Line], ink: list[Box], grids: list[Grid]) -> dict
         middle_x, middle_y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
         if any(grid.contains(middle_x, middle_y) for grid in grids):
             continue
+        # Nearest by height, and by how far right of the line's end the mark starts (a seal
+        # beside 乙方（盖章） in the right column is not 甲方's, level with it on the left).
         near = [
-            (abs((line.top + line.bottom) / 2 - middle_y), index)
+            (
+                abs((line.top + line.bottom) / 2 - middle_y) + max(0.0, box[0] - line.x1),
+                abs((line.top + line.bottom) / 2 - middle_y),
+                index,
+            )
             for index, line in enumerate(lines)
             if line.x0 <= box[2]
         ]
         if not near:
             continue
-        distance, index = min(near)
+        _, distance, index = min(near)
         line = lines[index]
         # A seal is tall: near enough when its edge reaches the line.
-        if distance <= max((line.bottom - line.top) * 1.5, (box[3] - box[1]) / 2):
+        height = line.bottom - line.top
+        if distance <= max(height * 1.5, (box[3] - box[1]) / 2 + height):
             found.setdefault(id(line), []).append(box)
     return found
 
@@ -206,12 +213,15 @@ def _inked(line: Line, ink: list[Box]) -> list[int]:
     mark past the end of the line stands at its end)."""
     offsets = []
     reach = line.bottom - line.top
-    for x0, top, x1, bottom in ink:
-        middle = (top + bottom) / 2
-        if not line.top - reach <= middle <= line.bottom + reach or x1 < line.x0:
+    for x0, top, x1, _bottom in ink:  # marks already given to this line as its nearest
+        if x1 < line.x0:
             continue
         centre = (x0 + x1) / 2
-        if len(line.xs) == len(line.text):
+        if top >= line.bottom - 0.2 * reach and x0 <= line.x0 + line.size:
+            # Below the line, back at its left margin: an image the word processor wrapped
+            # onto the next line, after the line's last label.
+            offsets.append(len(line.text))
+        elif len(line.xs) == len(line.text):
             offsets.append(sum(1 for x in line.xs if x < centre))
         else:
             share = (centre - line.x0) / max(line.x1 - line.x0, 1.0)
