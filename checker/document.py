@@ -18,6 +18,8 @@ from annexkit.contract.schema import pointer
 from annexkit.contract.text import Text
 
 LOW_CONFIDENCE = 0.8
+_READ_FROM_ROWS = frozenset(("missing-field", "count-mismatch"))
+"""Codes that rest on what a scan's recogniser did not find (a blank, a row): warnings there."""
 
 
 def check_document(
@@ -183,9 +185,9 @@ def check_layout(layout: LayoutDocument, display: str) -> DocumentResult:
     scanned = layout.extraction.engine == "ocr"
     for finding in findings:
         finding.document = display
-        if scanned and finding.code == "missing-field":
-            # On a scan, a field the recogniser did not find may be faint or handwritten:
-            # not certain evidence of a blank, so a warning to look, not an error.
+        if scanned and finding.code in _READ_FROM_ROWS:
+            # On a scan, a field or row the recogniser did not find may be faint or
+            # handwritten: not certain evidence of a blank, so a warning to look, not an error.
             finding.severity = "warning"
         result.findings.append(finding)
     if layout.extraction.confidence < LOW_CONFIDENCE and not layout.unreliable_pages:

@@ -375,6 +375,11 @@ def _assign(key: str, value: str, where: Location, state: _State, inked: bool = 
 _SEPARATOR = re.compile(r"[，；;。]|,(?!\d{3})")
 
 
+_LEADING_FIGURE = re.compile(r"[¥￥]?\s*\d[\d,]*(?:\.\d+)?\s*万?\s*(?:元|人|学时)?(?:/人)?")
+"""A figure at the start of a phrase (``每人3000计``)."""
+_FIGURE_TAILS = frozenset(("计", "算", "计算"))
+
+
 def _typed(node: Any, value: str) -> Any:
     """A typed value (a number, a date, an option) read from text that may run on into the
     rest of a sentence (``8人，培训时间为…``, ``1500.00元/人 计``): the whole text if it reads
@@ -386,7 +391,11 @@ def _typed(node: Any, value: str) -> Any:
     if not (typed or "enum" in resolved) or values_certain(node, value):
         return whole
     comma = _SEPARATOR.split(value, maxsplit=1)[0].strip()
-    for head in (comma, comma.split(maxsplit=1)[0] if comma.strip() else ""):
+    figure = _LEADING_FIGURE.match(comma) if resolved.get("type") in ("integer", "number") else None
+    if figure is not None and comma[figure.end() :].strip() not in _FIGURE_TAILS:
+        figure = None  # 12人以上, 约12人: not one figure
+    heads = (comma, comma.split(maxsplit=1)[0] if comma.strip() else "", figure and figure[0])
+    for head in heads:
         if head and head != value.strip() and values_certain(node, head):
             return normalize(node, head)
     return whole
