@@ -846,18 +846,27 @@ def _value_cell(
         first = next(inline_spans(annex, cell.text.strip()), None)
         return first is not None and first[2][0] - len(first[0]) <= 2
 
+    def below() -> Cell | None:
+        below_row = cell.row + cell.rowspan
+        if below_row < len(rows):
+            for candidate in rows[below_row]:
+                if candidate.column <= cell.column < candidate.column + candidate.colspan:
+                    return None if is_label(candidate) else candidate
+        return None
+
     cell = cells[index]
     for right in cells[index + 1 :]:
         if right.column >= cell.column + cell.colspan:
-            if not is_label(right):
+            if is_label(right):
+                break  # a row of labels: the values are in the row below
+            if right.text.strip() or right.ink:
                 return right
-            break  # a row of labels: the values are in the row below
-    below_row = cell.row + cell.rowspan
-    if below_row < len(rows):
-        for below in rows[below_row]:
-            if below.column <= cell.column < below.column + below.colspan:
-                return None if is_label(below) else below
-    return None
+            # An empty cell to the right of a label in a row of labels (联系电话 | 空):
+            # the value may stand below, as the others in that row do.
+            under = below()
+            labels_row = all(not c.text.strip() or is_label(c) for c in cells)
+            return under if labels_row and under is not None and under.text.strip() else right
+    return below()
 
 
 def _array_list(data: dict[str, Any], path: Path_) -> list[Any]:
