@@ -577,7 +577,7 @@ def _table(table: Table, state: _State) -> None:
             if len(cells) == 1 and cells[0].colspan > 1:
                 # A row across the table: a note (注：…), or the lines under the list
                 # (应到人数：8  实到人数：7, 班主任（签名）：…) that name their own labels.
-                _pairs(cells[0].text, table.location(cells[0]), state, inked=_inked(cells[0]))
+                _cell_pairs(cells[0], table, state)
                 continue
             single = len(header.groups()) == 1
             if single and previous is not None and _continues(cells, header):
@@ -791,6 +791,16 @@ INK_SIGNED = 0.01
 counts as signed; readers set ``Cell.ink`` where they can see ink (PDF drawings, scans)."""
 
 
+def _cell_pairs(cell: Cell, table: Table, state: _State) -> None:
+    """The ``label：value`` pairs written in one cell; a picture signs the label it follows
+    where the reader knows its place, else (a scan's ink) every signature label there."""
+    where = table.location(cell)
+    if cell.marks:
+        _pairs(cell.text, where, state, inked_at=cell.marks)
+    else:
+        _pairs(cell.text, where, state, inked=_inked(cell))
+
+
 def _inked(cell: Cell | None) -> bool:
     return cell is not None and cell.ink is not None and cell.ink >= INK_SIGNED
 
@@ -819,7 +829,7 @@ def _grid_row(
             inked = _inked(value_cell) or (value_cell is None and _inked(cell))
             _assign(key, text, where, state, inked=inked)
         elif not any(k == key for k in keys[:index]):  # a merged cell repeats its text
-            _pairs(cell.text, table.location(cell), state, inked=_inked(cell))
+            _cell_pairs(cell, table, state)
     state.part = None
 
 

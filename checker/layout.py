@@ -55,6 +55,9 @@ class Cell:
     """Spreadsheet reference (``C7``), XLSX only."""
     ink: float | None = None
     """Share of the cell covered by ink other than its text (signatures), where known."""
+    marks: tuple[int, ...] = ()
+    """Offsets into ``text`` where a picture stands (DOCX), so that a cell holding several
+    signature lines signs only the one the picture follows."""
     confidence: float | None = None
     """OCR score (0–1) of the cell's text, where it came from OCR: that of its least certain
     letter, digit or Han character (:func:`value_confidence`)."""

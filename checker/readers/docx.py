@@ -114,7 +114,7 @@ def _table_cells(tbl: Element) -> tuple[list[Cell], list[Element]]:
         for tc in _flatten(tr, {_TC}):
             span = max(1, _int_attr(tc, "w:tcPr", "w:gridSpan", 1))
             merge = _v_merge(tc)
-            text, inner, pictured = _cell_content(tc)
+            text, inner, marks = _cell_content(tc)
             nested += inner
             above = open_above.get(column)
             if merge == "continue" and above is not None:
@@ -122,7 +122,9 @@ def _table_cells(tbl: Element) -> tuple[list[Cell], list[Element]]:
                 if text:  # Word shows only the first cell's text; keep any stray text anyway
                     above.text = f"{above.text}\n{text}".strip()
             else:
-                cell = Cell(text, row, column, colspan=span, ink=1.0 if pictured else None)
+                cell = Cell(
+                    text, row, column, colspan=span, ink=1.0 if marks else None, marks=marks
+                )
                 cells.append(cell)
                 if merge == "restart":
                     open_above[column] = cell
@@ -132,20 +134,25 @@ def _table_cells(tbl: Element) -> tuple[list[Cell], list[Element]]:
     return cells, nested
 
 
-def _cell_content(tc: Element) -> tuple[str, list[Element], bool]:
-    """The cell's own paragraphs as lines, the tables nested in it, and whether it holds a
-    picture (a signature or stamp image)."""
+def _cell_content(tc: Element) -> tuple[str, list[Element], tuple[int, ...]]:
+    """The cell's own paragraphs as lines, the tables nested in it, and where in its text a
+    picture (a signature or stamp image) stands."""
     lines: list[str] = []
     nested: list[Element] = []
-    pictured = False
+    marks: list[int] = []
+    length = 0
     for element in _flatten(tc, {_P, _TBL}):
         if element.tag == _P:
             text, pictures = _paragraph_text(element)
+            marks += [length + offset for offset in pictures]
             lines.append(text)
-            pictured = pictured or bool(pictures)
+            length += len(text) + 1
         else:
             nested.append(element)
-    return "\n".join(lines).strip(), nested, pictured
+    joined = "\n".join(lines)
+    lead = len(joined) - len(joined.lstrip())
+    text = joined.strip()
+    return text, nested, tuple(min(max(m - lead, 0), len(text)) for m in marks)
 
 
 def _paragraph_text(p: Element) -> tuple[str, tuple[int, ...]]:
