@@ -113,7 +113,7 @@ def _inline_pattern(annex: str) -> re.Pattern[str]:
     return re.compile(
         rf"(?:^|(?<=[\s,;:。、()])|{leads})(?P<enum>{enumerator})(?P<label>{alternatives})"
         rf"(?:\((?:{units})\)|\([^()\d]{{1,8}}\)(?=\s*[:：]))?"
-        rf"(?:\s*[:：](?P<colon>)|(?=[\s_\d]|$)|(?<![:：])(?:为|自)(?P<copula>)(?=\s*[\d\w]))"
+        rf"(?:\s*[:：](?P<colon>)|(?=[\s_\d¥￥]|$)|(?<![:：])(?:为|自)(?P<copula>)(?=\s*[\d\w]))"
     )
 
 
