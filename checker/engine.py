@@ -25,11 +25,10 @@ from annexkit.checker.batch import (
 )
 from annexkit.checker.batch import default_check as _default_check
 from annexkit.checker.discover import PackageSource, discover
-from annexkit.checker.package_check import GrantRegistry, check_package
+from annexkit.checker.package_check import GrantHistory, check_package, check_registry
 from annexkit.checker.readers.limits import ReadLimits
 from annexkit.checker.result import PackageResult
-from annexkit.checker.rules.registry import registry_findings
-from annexkit.contract.text import AnnexkitError, Text
+from annexkit.contract.text import AnnexkitError
 from annexkit.policy.profiles import DEFAULT_PROFILE, Profile, ProfileError, load_profile
 
 if TYPE_CHECKING:
@@ -50,7 +49,7 @@ class CheckOptions:
     :data:`~annexkit.policy.profiles.DEFAULT_PROFILE`."""
     claim_date: dt.date | None = None
     """Claim date for every package; None: each package's ``package.yaml``, else today."""
-    registry: GrantRegistry | None = None
+    registry: GrantHistory | None = None
     """Registry of granted subsidies: adds its findings to each package."""
     per_year: int | None = None
     """Subsidies a person may get a year, instead of the profile's (``registry add``)."""
@@ -170,26 +169,5 @@ def _run(
                 day = options.claim_date or source.claim_date or options.today
                 check_package(result, profile, day)
             if options.registry is not None:
-                # A lone ledger too: a repeated subsidy needs no companion documents.
-                result.profile = profile.name
-                limits = profile.thresholds
-                result.findings += registry_findings(
-                    result,
-                    options.registry,
-                    per_year=options.per_year or limits.subsidies_per_year,
-                    same_occupation_level_once=bool(limits.same_occupation_level_once),
-                )
+                check_registry(result, profile, options.registry, per_year=options.per_year)
             yield result
-
-
-def check_one(path: str | os.PathLike[str], options: CheckOptions | None = None) -> PackageResult:
-    """One package (or lone document): the first result of :func:`check`."""
-    results = list(check([path], options))
-    if len(results) != 1:
-        raise CheckError(
-            Text(
-                f"{os.fspath(path)} 含有{len(results)}个材料包，应为一个",
-                f"{os.fspath(path)} holds {len(results)} packages, not one",
-            )
-        )
-    return results[0]

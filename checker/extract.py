@@ -384,26 +384,24 @@ def _typed(node: Any, value: str) -> Any:
     """A typed value (a number, a date, an option) read from text that may run on into the
     rest of a sentence (``8人，培训时间为…``, ``1500.00元/人 计``): the whole text if it reads
     with certainty, else the part before the first comma or full stop, else before the first
-    space, if that does."""
+    space, if that does (an uncertain reading is :class:`Unread`)."""
     whole = normalize(node, value)
     resolved = resolve(node)
-    typed = resolved.get("type") in ("integer", "number") or "format" in resolved
-    if not (typed or "enum" in resolved) or values_certain(node, value):
+    numeric = resolved.get("type") in ("integer", "number")
+    typed = numeric or "format" in resolved or "enum" in resolved
+    if not typed or not isinstance(whole, Unread):
         return whole
     comma = _SEPARATOR.split(value, maxsplit=1)[0].strip()
-    figure = _LEADING_FIGURE.match(comma) if resolved.get("type") in ("integer", "number") else None
+    figure = _LEADING_FIGURE.match(comma) if numeric else None
     if figure is not None and comma[figure.end() :].strip() not in _FIGURE_TAILS:
         figure = None  # 12人以上, 约12人: not one figure
     heads = (comma, comma.split(maxsplit=1)[0] if comma.strip() else "", figure and figure[0])
     for head in heads:
-        if head and head != value.strip() and values_certain(node, head):
-            return normalize(node, head)
+        if head and head != value.strip():
+            read = normalize(node, head)
+            if read is not None and not isinstance(read, Unread):
+                return read
     return whole
-
-
-def values_certain(node: Any, text: str) -> bool:
-    parsed = contract_values.read(node, text)
-    return parsed is not None and parsed.certain
 
 
 _FIGURES_AFTER = re.compile(

@@ -11,29 +11,30 @@ from annexkit.checker.rules.registry import GrantHistory, registry_findings
 from annexkit.policy.profiles import Profile
 from annexkit.policy.workdays import default_calendar
 
-GrantRegistry = GrantHistory
-"""What a registry must answer for the checker (``Registry`` does)."""
-
-__all__ = ["GrantRegistry", "check_package"]
+__all__ = ["GrantHistory", "check_package", "check_registry"]
 
 
-def check_package(
+def check_package(result: PackageResult, profile: Profile, claim_date: dt.date | None) -> None:
+    """Add the package rules' findings to ``result`` (its documents are already checked)."""
+    result.profile = profile.name
+    result.findings += package_findings(result, profile, default_calendar(), claim_date)
+
+
+def check_registry(
     result: PackageResult,
     profile: Profile,
-    claim_date: dt.date | None,
-    registry: GrantRegistry | None = None,
+    registry: GrantHistory,
     *,
     per_year: int | None = None,
 ) -> None:
-    """Add the package-level findings to ``result`` (its documents are already checked).
-    ``per_year`` replaces the profile's yearly subsidy limit (``registry add --per-year``)."""
+    """Add the registry's findings under ``profile``'s rules; ``per_year`` replaces the
+    profile's yearly limit (``registry add --per-year``). A lone ledger too: a repeated
+    subsidy needs no companion documents."""
     result.profile = profile.name
-    result.findings += package_findings(result, profile, default_calendar(), claim_date)
-    if registry is not None:
-        limits = profile.thresholds
-        result.findings += registry_findings(
-            result,
-            registry,
-            per_year=per_year or limits.subsidies_per_year,
-            same_occupation_level_once=bool(limits.same_occupation_level_once),
-        )
+    limits = profile.thresholds
+    result.findings += registry_findings(
+        result,
+        registry,
+        per_year=per_year or limits.subsidies_per_year,
+        same_occupation_level_once=bool(limits.same_occupation_level_once),
+    )

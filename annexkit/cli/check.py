@@ -13,7 +13,7 @@ from annexkit.cli import options as cli_options
 from annexkit.cli.errors import CommandError
 
 if TYPE_CHECKING:
-    from annexkit.checker.package_check import GrantRegistry
+    from annexkit.checker.package_check import GrantHistory
     from annexkit.checker.result import PackageResult
 
 
@@ -203,7 +203,7 @@ def _report_copies(results: list[PackageResult], folder: Path) -> None:
     )
 
 
-def _open_registry(url: str) -> GrantRegistry:
+def _open_registry(url: str) -> GrantHistory:
     from annexkit.policy.registry import Registry, RegistryError
 
     try:
