@@ -109,9 +109,10 @@ def _inline_pattern(annex: str) -> re.Pattern[str]:
     enumerator = r"(?:第[一二三四五六七八九十\d]+条\s*|\(?[一二三四五六七八九十\d]+[)、.．]\s*)?"
     leads = "|".join(f"(?<={re.escape(lead)})" for lead in _LEADS)
     # After the label: a unit in brackets (（元）), or a note such as （盖章）（签字）
-    # before a colon (企业名称（盖章）：…).
+    # before a colon (企业名称（盖章）：…). Before it, a figure as well: OCR drops the
+    # space in ``08:30-11:30　授课老师：…`` (only with a colon, see inline_spans).
     return re.compile(
-        rf"(?:^|(?<=[\s,;:。、()])|{leads})(?P<enum>{enumerator})(?P<label>{alternatives})"
+        rf"(?:^|(?<=[\s,;:。、()\d])|{leads})(?P<enum>{enumerator})(?P<label>{alternatives})"
         rf"(?:\((?:{units})\)|\([^()\d]{{1,8}}\)(?=\s*[:：]))?"
         rf"(?:\s*[:：](?P<colon>)|(?=[\s_\d¥￥]|$)|(?<![:：])(?:为|自)(?P<copula>)(?=\s*[\d\w]))"
     )

@@ -98,7 +98,9 @@ def _documents(c: Class, leave_out: tuple[str, ...]) -> list[tuple[str, str, dic
     return out
 
 
-def plan_package(index: int, seed: int, formats: tuple[str, ...]) -> PlannedPackage:
+def plan_package(
+    index: int, seed: int, formats: tuple[str, ...], scan_share: float = SCAN_SHARE
+) -> PlannedPackage:
     rng = random.Random(f"{seed}/{index}")
     data = make_class(rng)
     problems = consistency_problems(data)
@@ -128,7 +130,7 @@ def plan_package(index: int, seed: int, formats: tuple[str, ...]) -> PlannedPack
         used.add(stem)
         docs.append(PlannedDoc(key, annex, record, layout, fmt, name=stem))
     scannable = [d for d in docs if d.layout.fmt in pdf_sources()]
-    if "scan" in formats and scannable and rng.random() < SCAN_SHARE:
+    if "scan" in formats and scannable and rng.random() < scan_share:
         target = rng.choice(scannable)
         target.fmt = "scan"
         target.scan = {
@@ -321,6 +323,7 @@ def build(
     seed: int = 613,
     formats: tuple[str, ...] = FORMATS,
     progress: bool = False,
+    scan_share: float = SCAN_SHARE,
 ) -> list[dict[str, Any]]:
     """Write ``count`` packages under ``out``; returns the corpus index (``corpus.json``)."""
     unknown = set(formats) - set(FORMATS)
@@ -329,7 +332,7 @@ def build(
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
-        packages = [plan_package(i, seed, formats) for i in range(count)]
+        packages = [plan_package(i, seed, formats, scan_share) for i in range(count)]
         to_convert: list[Path] = []
         for number, package in enumerate(packages, 1):
             to_convert += write_package(package, out, staging, seed)
@@ -397,9 +400,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--seed", type=int, default=613)
     parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument(
+        "--scan-share",
+        type=float,
+        default=SCAN_SHARE,
+        help="share of packages with one scanned document (1.0: every package)",
+    )
     args = parser.parse_args(argv)
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
-    index = build(args.out, args.count, args.seed, formats, progress=True)
+    index = build(
+        args.out, args.count, args.seed, formats, progress=True, scan_share=args.scan_share
+    )
     faulty = sum(1 for p in index if p["fault"])
     documents = sum(len(p["documents"]) for p in index)
     print(

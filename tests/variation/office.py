@@ -32,19 +32,26 @@ CENTER = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def scribble_png(rng: random.Random, width: int = 180, height: int = 60) -> bytes:
-    """A handwritten-looking signature on a transparent-white background, as PNG bytes."""
+    """A handwritten-looking signature as PNG bytes, transparent around the strokes."""
     image = np.full((height, width, 3), 255, dtype=np.uint8)
     draw_signature(image, (4, 4, width - 4, height - 4), rng, 200)
-    ok, data = cv2.imencode(".png", image)
-    assert ok
-    return bytes(data.tobytes())
+    return _ink_png(image)
 
 
 def stamp_png(rng: random.Random, size: int = 220) -> bytes:
-    """A red round company seal as PNG bytes."""
+    """A red round company seal as PNG bytes, transparent around the ink."""
     image = np.full((size, size, 3), 255, dtype=np.uint8)
     draw_stamp(image, (size / 2, size / 2), size * 0.45, rng)
-    ok, data = cv2.imencode(".png", image)
+    return _ink_png(image)
+
+
+def _ink_png(image: np.ndarray[Any, Any]) -> bytes:
+    """Ink drawn on white, as PNG with the white made transparent: a pen or a seal on paper
+    does not paint over the table's rulings or the printed text under it, and an opaque
+    picture would (LibreOffice draws it over the cell borders it overlaps)."""
+    ink = 255 - image.min(axis=2)
+    alpha = np.clip(ink.astype(np.int32) * 4, 0, 255).astype(np.uint8)
+    ok, data = cv2.imencode(".png", np.dstack([image, alpha]))
     assert ok
     return bytes(data.tobytes())
 
