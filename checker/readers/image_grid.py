@@ -8,6 +8,7 @@ centre; the rest are lines of free text. Geometry only: nothing here knows what 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import cv2
@@ -55,8 +56,9 @@ def binarize(grey: Image) -> Mask:
     )
 
 
-def find_grids(grey: Image) -> list[Grid]:
-    """The ruled tables on a greyscale page, top to bottom."""
+def find_grids(grey: Image, text: Sequence[Box] = ()) -> list[Grid]:
+    """The ruled tables on a greyscale page, top to bottom. ``text``: the boxes of the text
+    lines detected on the page, whose long strokes are not rulings."""
     height, width = grey.shape[:2]
     binary = binarize(grey)
     h_len = max(20, width // 40)
@@ -70,10 +72,12 @@ def find_grids(grey: Image) -> list[Grid]:
     )
     count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     h_segments = _joined(
-        _segments(np.asarray(horizontal, dtype=np.uint8), horizontal=True), tolerance
+        _outside(_segments(np.asarray(horizontal, dtype=np.uint8), horizontal=True), text, True),
+        tolerance,
     )
     v_segments = _joined(
-        _segments(np.asarray(vertical, dtype=np.uint8), horizontal=False), tolerance
+        _outside(_segments(np.asarray(vertical, dtype=np.uint8), horizontal=False), text, False),
+        tolerance,
     )
     grids: list[Grid] = []
     for label in range(1, count):
@@ -93,7 +97,7 @@ def find_grids(grey: Image) -> list[Grid]:
             xs = _cluster(_ending_on(down, ys, tolerance), tolerance)
         if len(ys) < 2 or len(xs) < 2:
             continue
-        grids.append(_grid(xs, ys, binary, tolerance))
+        grids.append(_grid(xs, ys, Rulings(binary, horizontal, vertical), tolerance))
     grids.sort(key=lambda g: g.ys[0])
     return grids
 
@@ -127,6 +131,30 @@ def _segments(mask: Mask, *, horizontal: bool) -> list[Segment]:
     return out
 
 
+TEXT_SHARE = 0.8
+"""A segment lying this much inside one text line's box is a stroke of its characters."""
+
+
+def _outside(segments: list[Segment], text: Sequence[Box], horizontal: bool) -> list[Segment]:
+    """The segments that are not strokes of text. In a row little taller than its text, the
+    down stroke of 期 or 年 ends as near the row's lines as a ruling between two cells
+    would; it is told apart by lying inside a line of text the detector found."""
+    if not text:
+        return segments
+    out = []
+    for segment in segments:
+        at, start, end, length = segment
+        inside = 0.0
+        for x0, y0, x1, y1 in text:
+            if horizontal:
+                x0, y0, x1, y1 = y0, x0, y1, x1
+            if x0 + 1 < at < x1 - 1:
+                inside = max(inside, min(end, y1) - max(start, y0))
+        if inside < TEXT_SHARE * length:
+            out.append(segment)
+    return out
+
+
 def _joined(segments: list[Segment], tolerance: int) -> list[Segment]:
     """Pieces of one ruling line as one segment. A thin line left slightly tilted by the
     deskew steps a pixel sideways every so often, and the opening with a one-pixel kernel
@@ -136,7 +164,7 @@ def _joined(segments: list[Segment], tolerance: int) -> list[Segment]:
     drifts along its length). The pieces are kept too: a stroke of text just beyond a
     line's end may have been joined to it, and the line itself must still end on others."""
     step = max(2, tolerance // 2)
-    gap = 3 * tolerance
+    gap = tolerance
     lines: list[list[Segment]] = []
     for segment in sorted(segments, key=lambda s: (s[1], s[0])):
         for pieces in lines:
@@ -191,7 +219,7 @@ def _cluster(segments: list[Segment], tolerance: int) -> list[int]:
     return out
 
 
-def _grid(xs: list[int], ys: list[int], binary: Mask, tolerance: int) -> Grid:
+def _grid(xs: list[int], ys: list[int], rulings: Rulings, tolerance: int) -> Grid:
     rows, columns = len(ys) - 1, len(xs) - 1
     parent = list(range(rows * columns))
 
@@ -208,9 +236,13 @@ def _grid(xs: list[int], ys: list[int], binary: Mask, tolerance: int) -> Grid:
     for r in range(rows):
         for c in range(columns):
             here = r * columns + c
-            if c + 1 < columns and not _drawn(binary, xs[c + 1], ys[r], ys[r + 1], reach, False):
+            if c + 1 < columns and not rulings.drawn(
+                xs[c + 1], ys[r], ys[r + 1], reach, horizontal=False
+            ):
                 union(here, here + 1)
-            if r + 1 < rows and not _drawn(binary, ys[r + 1], xs[c], xs[c + 1], reach, True):
+            if r + 1 < rows and not rulings.drawn(
+                ys[r + 1], xs[c], xs[c + 1], reach, horizontal=True
+            ):
                 union(here, here + columns)
     # A merged cell is a rectangle: fill each group's bounding box until nothing changes.
     while True:
@@ -244,29 +276,48 @@ def _spans(rows: int, columns: int, find: object) -> dict[int, tuple[int, int, i
     return spans
 
 
-def _drawn(binary: Mask, at: int, start: int, end: int, reach: int, horizontal: bool) -> bool:
-    """Is there a ruling line near ``at`` between ``start`` and ``end`` (its middle part)?
+@dataclass
+class Rulings:
+    """The page's ink and its ruling lines, to tell whether two cells are divided."""
 
-    The line is looked for as a band three pixels thick anywhere within ``reach`` of ``at``:
-    a grid line's position is the mean over the whole table, and a line tilted a tenth of a
-    degree lies a few pixels off it at one end. A thin band, not one ``reach`` wide, so that
-    the characters of a merged cell's text near ``at`` do not add up to a line."""
+    binary: Mask
+    horizontal: Mask
+    """Ink in runs at least a ruling's minimum length across (see :func:`_ruling_mask`)."""
+    vertical: Mask
+
+    def drawn(self, at: int, start: int, end: int, reach: int, *, horizontal: bool) -> bool:
+        """Is there a ruling line at ``at`` between ``start`` and ``end`` (its middle part)?
+
+        Either in the ink right at ``at``, or in the ruling-line mask anywhere within
+        ``reach`` of it: a grid line's position is the mean over the whole table, and a
+        line tilted a tenth of a degree lies a few pixels off it at one end. Only the mask
+        is searched that far, where the strokes of characters are gone: a stroke of 期
+        in a header written across the spot is as long as a short cell is high."""
+        band = max(2, reach // 2)
+        if _run_at(self.binary, at, band, start, end, horizontal):
+            return True
+        mask = self.horizontal if horizontal else self.vertical
+        return any(
+            _run_at(mask, centre, 1, start, end, horizontal)
+            for centre in range(at - reach, at + reach + 1)
+        )
+
+
+def _run_at(mask: Mask, at: int, band: int, start: int, end: int, horizontal: bool) -> bool:
+    """Does ink run unbroken within ``band`` of ``at`` along the middle of start…end?"""
     margin = round((end - start) * END_MARGIN)
     lo, hi = start + margin, end - margin
     if hi <= lo:
         return True
-    need = LINE_PRESENT * (hi - lo)
-    limit = binary.shape[0] if horizontal else binary.shape[1]
-    for centre in sorted(range(at - reach, at + reach + 1), key=lambda p: abs(p - at)):
-        if not 1 <= centre < limit - 1:
-            continue
-        if horizontal:
-            inked = np.asarray(binary[centre - 1 : centre + 2, lo:hi].any(axis=0), dtype=np.bool_)
-        else:
-            inked = np.asarray(binary[lo:hi, centre - 1 : centre + 2].any(axis=1), dtype=np.bool_)
-        if _longest_run(inked) >= need:
-            return True
-    return False
+    if at < 0 or at >= mask.shape[0 if horizontal else 1]:
+        return False
+    if horizontal:
+        strip = mask[max(at - band, 0) : at + band + 1, lo:hi]
+        inked = np.asarray(strip.any(axis=0), dtype=np.bool_)
+    else:
+        strip = mask[lo:hi, max(at - band, 0) : at + band + 1]
+        inked = np.asarray(strip.any(axis=1), dtype=np.bool_)
+    return _longest_run(inked) >= LINE_PRESENT * (hi - lo)
 
 
 def _longest_run(flags: npt.NDArray[np.bool_]) -> int:

@@ -83,7 +83,7 @@ def scan_page(image: Image, number: int, points_per_pixel: float | None = None) 
     if points_per_pixel is None:
         points_per_pixel = A4_SHORT_SIDE / min(width, height)
     grey = np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
-    grids = [g for g in find_grids(grey) if len(g.cells) > 1]
+    grids = [g for g in find_grids(grey, prepared.boxes) if len(g.cells) > 1]
     boxes, columns = _read(prepared, grids)
     page = ScannedPage(
         PageLayout(number, unreliable=not boxes), turn=prepared.turn, skew=prepared.skew
