@@ -200,7 +200,13 @@ def validate(annex: str, record: JSON, *, blank_form: bool = False) -> list[Prob
     problems = [
         p for error in validator.iter_errors(record) for p in _problems(annex, error, record)
     ]
-    return sorted(set(problems), key=lambda p: schema_order(annex, p.path))
+    # Deduplicated by content, values by their JSON: a value may be a list or an object
+    # (a roster where a scalar belongs), which a set cannot hold.
+    unique = {
+        (p.code, p.path, p.zh, p.en, json.dumps(p.value, sort_keys=True, default=str)): p
+        for p in problems
+    }
+    return sorted(unique.values(), key=lambda p: schema_order(annex, p.path))
 
 
 def schema_order(annex: str, path: tuple[str | int, ...]) -> tuple[int, ...]:

@@ -47,11 +47,15 @@ class Grid:
 
 
 def binarize(grey: Image) -> Mask:
-    """Ink white on black; adaptive, so grey paper and uneven scans work. Not blurred
-    first: at 150 dpi a ruling line is two pixels of mid grey, and a blur lightens it below
-    the local mean wherever characters darken their neighbourhood."""
+    """Ink white on black; adaptive, so grey paper and uneven scans work. The neighbourhood
+    is wide (a twentieth of the page) and the image not blurred first: at 150 dpi a ruling
+    line is two pixels of mid grey, and between two rows of bold characters a small
+    neighbourhood's mean, or a blur, makes it lighter than its surroundings."""
+    block = max(31, min(grey.shape[:2]) // 22) | 1
     return np.asarray(
-        cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 12),
+        cv2.adaptiveThreshold(
+            grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12
+        ),
         dtype=np.uint8,
     )
 
@@ -74,9 +78,13 @@ def find_grids(grey: Image, text: Sequence[Box] = ()) -> list[Grid]:
     h_segments = _joined(
         _outside(_segments(np.asarray(horizontal, dtype=np.uint8), horizontal=True), text, True),
         tolerance,
+        3 * tolerance,
     )
+    # Down strokes of characters in a cell of several lines stand one above the other a
+    # line's spacing apart: pieces of a vertical ruling are joined over short gaps only.
     v_segments = _joined(
         _outside(_segments(np.asarray(vertical, dtype=np.uint8), horizontal=False), text, False),
+        tolerance,
         tolerance,
     )
     grids: list[Grid] = []
@@ -146,16 +154,19 @@ def _outside(segments: list[Segment], text: Sequence[Box], horizontal: bool) -> 
         at, start, end, length = segment
         inside = 0.0
         for x0, y0, x1, y1 in text:
+            # Well inside the box across the segment: a ruling the detector's box grazes
+            # (a row's text close under its top line) is not a stroke.
+            margin = (y1 - y0) / 4 if horizontal else 2
             if horizontal:
                 x0, y0, x1, y1 = y0, x0, y1, x1
-            if x0 + 1 < at < x1 - 1:
+            if x0 + margin < at < x1 - margin:
                 inside = max(inside, min(end, y1) - max(start, y0))
         if inside < TEXT_SHARE * length:
             out.append(segment)
     return out
 
 
-def _joined(segments: list[Segment], tolerance: int) -> list[Segment]:
+def _joined(segments: list[Segment], tolerance: int, gap: int) -> list[Segment]:
     """Pieces of one ruling line as one segment. A thin line left slightly tilted by the
     deskew steps a pixel sideways every so often, and the opening with a one-pixel kernel
     cuts it at each step into pieces a few pixels apart, none of which reaches from one
@@ -164,7 +175,6 @@ def _joined(segments: list[Segment], tolerance: int) -> list[Segment]:
     drifts along its length). The pieces are kept too: a stroke of text just beyond a
     line's end may have been joined to it, and the line itself must still end on others."""
     step = max(2, tolerance // 2)
-    gap = tolerance
     lines: list[list[Segment]] = []
     for segment in sorted(segments, key=lambda s: (s[1], s[0])):
         for pieces in lines:
@@ -191,9 +201,20 @@ def _inside(segment: Segment, region: Box, *, horizontal: bool) -> bool:
     return x0 <= segment[1] and segment[2] <= x1 and y0 <= segment[0] <= y1
 
 
+END_SLACK = 0.08
+"""Share of a segment's length its ends may fall short of the lines they end on."""
+
+
 def _ending_on(segments: list[Segment], lines: list[int], tolerance: int) -> list[Segment]:
-    """The segments whose two ends lie on ``lines`` (positions across them)."""
-    return [s for s in segments if _near(s[1], lines, tolerance) and _near(s[2], lines, tolerance)]
+    """The segments whose two ends lie on ``lines`` (positions across them). A long
+    segment may fall a little short: where a bold caption sits on a line, the threshold
+    loses the line's end under it."""
+    out = []
+    for segment in segments:
+        slack = max(tolerance, round(segment[3] * END_SLACK))
+        if _near(segment[1], lines, slack) and _near(segment[2], lines, slack):
+            out.append(segment)
+    return out
 
 
 def _near(value: float, positions: list[int], tolerance: int) -> bool:
@@ -296,15 +317,20 @@ class Rulings:
         band = max(2, reach // 2)
         if _run_at(self.binary, at, band, start, end, horizontal):
             return True
+        # In the mask a line may also have a short gap where the threshold lost it under
+        # a bold caption; no character can fill one there.
         mask = self.horizontal if horizontal else self.vertical
         return any(
-            _run_at(mask, centre, 1, start, end, horizontal)
+            _run_at(mask, centre, 1, start, end, horizontal, gap=3 * reach)
             for centre in range(at - reach, at + reach + 1)
         )
 
 
-def _run_at(mask: Mask, at: int, band: int, start: int, end: int, horizontal: bool) -> bool:
-    """Does ink run unbroken within ``band`` of ``at`` along the middle of start…end?"""
+def _run_at(
+    mask: Mask, at: int, band: int, start: int, end: int, horizontal: bool, gap: int = 0
+) -> bool:
+    """Does ink run unbroken (but for gaps up to ``gap``) within ``band`` of ``at`` along
+    the middle of start…end?"""
     margin = round((end - start) * END_MARGIN)
     lo, hi = start + margin, end - margin
     if hi <= lo:
@@ -317,15 +343,23 @@ def _run_at(mask: Mask, at: int, band: int, start: int, end: int, horizontal: bo
     else:
         strip = mask[lo:hi, max(at - band, 0) : at + band + 1]
         inked = np.asarray(strip.any(axis=1), dtype=np.bool_)
-    return _longest_run(inked) >= LINE_PRESENT * (hi - lo)
+    return _longest_run(inked, gap) >= LINE_PRESENT * (hi - lo)
 
 
-def _longest_run(flags: npt.NDArray[np.bool_]) -> int:
-    best = current = 0
-    for flag in flags.tolist():
-        current = current + 1 if flag else 0
-        best = max(best, current)
-    return best
+def _longest_run(flags: npt.NDArray[np.bool_], gap: int = 0) -> int:
+    """The longest stretch of ``flags`` set, counting gaps of up to ``gap`` as set."""
+    if not flags.any():
+        return 0
+    padded = np.concatenate(([False], flags, [False])).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    starts, ends = edges[0::2], edges[1::2]
+    best = 0
+    run_start = int(starts[0])
+    for index in range(1, len(starts)):
+        if int(starts[index]) - int(ends[index - 1]) > gap:
+            best = max(best, int(ends[index - 1]) - run_start)
+            run_start = int(starts[index])
+    return max(best, int(ends[-1]) - run_start)
 
 
 def place(grids: list[Grid], boxes: list[TextBox]) -> list[TextBox]:
