@@ -97,7 +97,7 @@ def _is_boolean(annex: str, path: Path_) -> bool:
 
 
 @cache
-def _inline_pattern(annex: str) -> re.Pattern[str]:
+def _inline_pattern(annex: str, unspaced: bool = False) -> re.Pattern[str]:
     labels = annex_labels(annex)
     keys = sorted(
         set(labels.scalars) | set(labels.ranges) | set(labels.sections) | set(_lists(labels.annex)),
@@ -111,8 +111,11 @@ def _inline_pattern(annex: str) -> re.Pattern[str]:
     # After the label: a unit in brackets (（元）), or a note such as （盖章）（签字）
     # before a colon (企业名称（盖章）：…). Before it, a figure as well: OCR drops the
     # space in ``08:30-11:30　授课老师：…`` (only with a colon, see inline_spans).
+    # In text read by OCR, which loses spaces (``授课老师：伍平班主任：林兰``), after a
+    # character too (only with a colon and three characters or more, see inline_spans).
+    after = r"(?<=[\s,;:。、()\d\w])" if unspaced else r"(?<=[\s,;:。、()\d])"
     return re.compile(
-        rf"(?:^|(?<=[\s,;:。、()\d])|{leads})(?P<enum>{enumerator})(?P<label>{alternatives})"
+        rf"(?:^|{after}|{leads})(?P<enum>{enumerator})(?P<label>{alternatives})"
         rf"(?:\((?:{units})\)|\([^()\d]{{1,8}}\)(?=\s*[:：]))?"
         rf"(?:\s*[:：](?P<colon>)|(?=[\s_\d¥￥]|$)|(?<![:：])(?:为|自)(?P<copula>)(?=\s*[\d\w]))"
     )
@@ -150,17 +153,21 @@ def inline_pairs(annex: str, text: str, prose: bool = False) -> Iterator[tuple[s
 
 
 def inline_spans(
-    annex: str, text: str, prose: bool = False
+    annex: str, text: str, prose: bool = False, *, spaced: bool = True
 ) -> Iterator[tuple[str, str, tuple[int, int]]]:
     """:func:`inline_pairs` with the offsets in ``text`` where each value's blank begins
-    (just after the label) and ends (where the next label begins)."""
+    (just after the label) and ends (where the next label begins). ``spaced=False``: the
+    text was read by OCR and may have lost the space before a label."""
     folded, origin = _fold(text)
     matches = []
-    for match in _inline_pattern(annex).finditer(folded):
+    for match in _inline_pattern(annex, unspaced=not spaced).finditer(folded):
         before = folded[: match.start()].rstrip()
         joined = before and before[-1] not in ",;:。、()" and not before.endswith(_LEADS)
-        if match["colon"] is None and joined:
+        if joined and match["colon"] is None:
             continue
+        glued = match.start() > 0 and folded[match.start() - 1].isalpha()
+        if glued and len(match["label"]) < 3:
+            continue  # lost space or part of a word: only a long label tells
         matches.append(match)
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(folded)
@@ -276,7 +283,7 @@ def _paragraph(paragraph: Paragraph, state: _State) -> None:
             _pairs(part, where, state, prose=True, inked_at=here)
         state.part = None
         return
-    spans = list(inline_spans(state.out.annex, text, prose=True))
+    spans = list(inline_spans(state.out.annex, text, prose=True, spaced=not scores))
     dangling, state.dangling = state.dangling, None
     wrapped = not ENUMERATED.match(text) and not re.match(r"第[一二三四五六七八九十\d]+条", text)
     wrapped = wrapped and len(text) <= 20 and not re.search(r"[。：:]", text)
@@ -315,7 +322,7 @@ def _pairs(
     offsets of inked blanks (``Paragraph.inked``), which sign the label they follow;
     ``scores``: the OCR score of each character (``Paragraph.scores``)."""
     found = False
-    for key, value, (start, end) in inline_spans(state.out.annex, text, prose):
+    for key, value, (start, end) in inline_spans(state.out.annex, text, prose, spaced=not scores):
         found = True
         signed = inked or any(start <= offset <= end for offset in inked_at)
         here = where

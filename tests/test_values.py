@@ -182,6 +182,10 @@ RANGES: list[tuple[str, tuple[Expected, Expected] | None]] = [
     ("25.3.3-3.14", (("2025-03-03", False), ("2025-03-14", False))),
     # kept though no such day (validation: invalid-date)
     ("2025年2月27日至2月30日", (("2025-02-27", True), ("2025-02-30", True))),
+    # OCR reads a dash as 一; only between two whole dates is it taken for one
+    ("2025年6月 30 日一2025年7月2日", (("2025-06-30", True), ("2025-07-02", True))),
+    ("2025.7.21一2025.7.24", (("2025-07-21", True), ("2025-07-24", True))),
+    ("2025年6月30日一7月2日", None),
     # not a range
     ("2025年3月3日", None),
     ("2025-03-03", None),

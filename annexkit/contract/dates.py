@@ -139,6 +139,9 @@ _RANGE = re.compile(
     rf"(?P<sep>{_SEPARATOR})"
     r"(?P<end>.+?)\s*(?:止)?"
 )
+_OCR_DASH = re.compile(r"(?<=[\d日号])\s*一\s*(?=\d{4}[年./-])")
+"""一 (one) between a date and a date with its year: OCR's reading of a dash, as one
+cannot stand there (``2025年6月30日一2025年7月2日``)."""
 _END_MONTH_DAY = re.compile(r"(?P<m>\d{1,2})(?:月|(?P<s>[./-]))(?P<d>\d{1,2})[日号]?")
 _END_DAY = re.compile(r"(?P<d>\d{1,2})(?P<suffix>[日号])?")
 
@@ -151,6 +154,7 @@ def parse_date_range(raw: str) -> tuple[Parsed[str], Parsed[str]] | None:
     a range (a single date is not one)."""
     text = _AFFIXES.sub("", prepare(raw).strip()).strip()
     text = re.sub(r"(?<=\d)\s+(?=[年月日号./-])|(?<=[年月./-])\s+(?=\d)", "", text)
+    text = _OCR_DASH.sub("至", text)
     match = _RANGE.fullmatch(text)
     if match is None:
         return None

@@ -105,7 +105,7 @@ def find_grids(grey: Image, text: Sequence[Box] = ()) -> list[Grid]:
             xs = _cluster(_ending_on(down, ys, tolerance), tolerance)
         if len(ys) < 2 or len(xs) < 2:
             continue
-        grids.append(_grid(xs, ys, Rulings(binary, horizontal, vertical), tolerance))
+        grids.append(_grid(xs, ys, Rulings(binary, horizontal, vertical, text), tolerance))
     grids.sort(key=lambda g: g.ys[0])
     return grids
 
@@ -305,6 +305,21 @@ class Rulings:
     horizontal: Mask
     """Ink in runs at least a ruling's minimum length across (see :func:`_ruling_mask`)."""
     vertical: Mask
+    text: Sequence[Box] = ()
+    """Boxes of the detected text lines."""
+
+    def crossed(self, at: int, start: int, end: int) -> bool:
+        """Does a line of text run across the vertical ``at`` between ``start`` and
+        ``end``, deep into both sides? Then no ruling divides the two cells there, whatever
+        strokes of the text (止 in 培训起止日期 over two date columns) stand where a
+        ruling would. (Across a horizontal one a line of text never runs; the detector's
+        box around a line close under a ruling only seems to.)"""
+        for x0, y0, x1, y1 in self.text:
+            size = y1 - y0
+            deep = x0 + size / 2 < at < x1 - size / 2
+            if deep and min(end, y1) - max(start, y0) >= 0.6 * size:
+                return True
+        return False
 
     def drawn(self, at: int, start: int, end: int, reach: int, *, horizontal: bool) -> bool:
         """Is there a ruling line at ``at`` between ``start`` and ``end`` (its middle part)?
@@ -314,6 +329,8 @@ class Rulings:
         line tilted a tenth of a degree lies a few pixels off it at one end. Only the mask
         is searched that far, where the strokes of characters are gone: a stroke of 期
         in a header written across the spot is as long as a short cell is high."""
+        if not horizontal and self.crossed(at, start, end):
+            return False
         band = max(2, reach // 2)
         if _run_at(self.binary, at, band, start, end, horizontal):
             return True
@@ -321,7 +338,7 @@ class Rulings:
         # a bold caption; no character can fill one there.
         mask = self.horizontal if horizontal else self.vertical
         return any(
-            _run_at(mask, centre, 1, start, end, horizontal, gap=3 * reach)
+            _run_at(mask, centre, 1, start, end, horizontal, gap=min(3 * reach, (end - start) // 7))
             for centre in range(at - reach, at + reach + 1)
         )
 
