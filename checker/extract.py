@@ -165,7 +165,12 @@ def inline_spans(
         joined = before and before[-1] not in ",;:。、()" and not before.endswith(_LEADS)
         if joined and match["colon"] is None:
             continue
-        glued = match.start() > 0 and folded[match.start() - 1].isalpha()
+        glued = (
+            not spaced
+            and match.start() > 0
+            and folded[match.start() - 1].isalpha()
+            and not before.endswith(_LEADS)
+        )
         if glued and len(match["label"]) < 3:
             continue  # lost space or part of a word: only a long label tells
         matches.append(match)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annexkit import ANNEXES
-from annexkit.checker.extract import extract, inline_pairs
+from annexkit.checker.extract import extract, inline_pairs, inline_spans
 from annexkit.checker.labels import annex_labels
 from annexkit.checker.layout import Cell, LayoutDocument, Paragraph, Table
 from annexkit.checker.normalize import normalize, parse_date, parse_date_range
@@ -85,6 +85,28 @@ def test_inline_pairs() -> None:
     ]
     # a label inside a sentence is no label
     assert list(inline_pairs("agreement", "按照备案的培训项目组织教学")) == []
+
+
+def test_labels_where_ocr_lost_the_space_before_them() -> None:
+    """OCR drops the blank between a value and the next label. After a figure a label with
+    a colon counts in any text; after a character only in text read by OCR (``spaced``
+    false), and only a label of three characters or more: 班级 glued to a name may be
+    part of a word, 班主任： is not."""
+    line = "日期：2024.05.27 08:30-11:30授课老师：伍平班主任：林兰"
+    assert [(k, v) for k, v, _ in inline_spans("signin", line, spaced=False)] == [
+        ("日期", "2024.05.27 08:30-11:30"),
+        ("授课老师", "伍平"),
+        ("班主任", "林兰"),
+    ]
+    # typed text keeps its words together: no label inside 伍平班主任
+    assert [(k, v) for k, v, _ in inline_spans("signin", line)][1] == (
+        "授课老师",
+        "伍平班主任：林兰",
+    )
+    assert [k for k, _, _ in inline_spans("signin", "江门市五邑学校班级：一班", spaced=False)] == []
+    assert [k for k, _, _ in inline_spans("signin", "江门市五邑学校 班级：一班", spaced=False)] == [
+        "班级"
+    ]
 
 
 def test_inked_blanks_sign_the_label_they_follow() -> None:

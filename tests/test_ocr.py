@@ -221,6 +221,53 @@ def test_grid_ignores_signature_strokes() -> None:
     assert (len(grid.xs), len(grid.ys), len(grid.cells)) == (4, 4, 9)
 
 
+def _thin_table(rows: int = 8) -> tuple[Image, list[int]]:
+    """A 150-dpi-like table: one-pixel mid-grey rulings, rows as low as their text, a dark
+    bar (bold characters) sitting on some of the lines."""
+    page = np.full((900, 1200), 220, dtype=np.uint8)
+    xs, ys = [60, 300, 600, 900, 1140], [100 + 26 * r for r in range(rows + 1)]
+    for y in ys:
+        cv2.line(page, (xs[0], y), (xs[-1], y), 120, 1)
+    for x in xs:
+        cv2.line(page, (x, ys[0]), (x, ys[-1]), 120, 1)
+    for y in ys[1:-1:2]:
+        for x in range(70, 170, 6):  # strokes of bold characters above the line and under it
+            page[y - 12 : y - 2, x : x + 3] = 30
+            page[y + 3 : y + 13, x : x + 3] = 30
+    return page, ys
+
+
+def test_grid_finds_thin_tilted_rulings() -> None:
+    """Scans at 150 dpi: a one-pixel ruling left tilted a tenth of a degree after deskewing
+    steps sideways as it runs, and between bold characters the threshold loses part of
+    it. Every row is still found, none merged with the next."""
+    page, ys = _thin_table()
+    tilted = rotate(page, 0.15)
+    (grid,) = find_grids(tilted)
+    assert len(grid.ys) == len(ys)
+    assert len(grid.xs) == 5
+    assert len(grid.cells) == 4 * (len(ys) - 1)
+
+
+def test_text_across_a_spot_is_no_ruling() -> None:
+    """A header written across two columns (培训起止日期 over 开始 | 结束): a down stroke of
+    its text where the columns' ruling would be does not split the header."""
+    page = np.full((600, 800), 255, dtype=np.uint8)
+    xs, ys = [50, 400, 750], [100, 140, 180, 220]
+    for y in ys:
+        cv2.line(page, (xs[0], y), (xs[-1], y), 0, 2)
+    for x in (xs[0], xs[-1]):
+        cv2.line(page, (x, ys[0]), (x, ys[-1]), 0, 2)
+    cv2.line(page, (xs[1], ys[1]), (xs[1], ys[-1]), 0, 2)  # the ruling below the header
+    cv2.line(page, (xs[1], ys[0] + 6), (xs[1], ys[1]), 0, 2)  # a stroke of 止 on it
+    header = (300, 104, 500, 136)
+    assert len(find_grids(page)[0].cells) == 6  # seen as a ruling without the text
+    (grid,) = find_grids(page, [header])
+    first = grid.cells[0]
+    assert (first.row, first.column, first.rowspan, first.colspan) == (0, 0, 1, 2)
+    assert len(grid.cells) == 5
+
+
 def test_skew_from_vertical_lines() -> None:
     """A table scanned sideways with few rows shows long vertical lines only."""
     page = np.full((1400, 1000), 255, dtype=np.uint8)
