@@ -8,7 +8,7 @@ from pathlib import Path
 from annexkit.checker.classify import classify, split_pages
 from annexkit.checker.confidence import confidence_findings, uncertain_values
 from annexkit.checker.extract import extract
-from annexkit.checker.findings import Finding, Join
+from annexkit.checker.findings import Finding, Join, on_read_evidence
 from annexkit.checker.layout import LayoutDocument
 from annexkit.checker.readers import read
 from annexkit.checker.readers.errors import UnreadableDocument
@@ -18,8 +18,6 @@ from annexkit.contract.schema import pointer
 from annexkit.contract.text import Text
 
 LOW_CONFIDENCE = 0.8
-_READ_FROM_ROWS = frozenset(("missing-field", "count-mismatch"))
-"""Codes that rest on what a scan's recogniser did not find (a blank, a row): warnings there."""
 
 
 def check_document(
@@ -182,14 +180,11 @@ def check_layout(layout: LayoutDocument, display: str) -> DocumentResult:
     uncertain = uncertain_values(extracted)
     result.uncertain = {pointer(p): score for p, score in uncertain.items()}
     findings += confidence_findings(extracted, uncertain, findings)
-    scanned = layout.extraction.engine == "ocr"
     for finding in findings:
         finding.document = display
-        if scanned and finding.code in _READ_FROM_ROWS:
-            # On a scan, a field or row the recogniser did not find may be faint or
-            # handwritten: not certain evidence of a blank, so a warning to look, not an error.
-            finding.severity = "warning"
-        result.findings.append(finding)
+    if layout.extraction.engine == "ocr":
+        on_read_evidence(findings, {display})
+    result.findings += findings
     if layout.extraction.confidence < LOW_CONFIDENCE and not layout.unreliable_pages:
         result.findings.append(
             Finding(

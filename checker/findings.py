@@ -321,3 +321,20 @@ class Finding:
     def message(self) -> str:
         """The message unmasked (what ``--reveal`` shows)."""
         return self.render(reveal=True)
+
+
+def on_read_evidence(findings: list[Finding], recognised: set[str]) -> list[Finding]:
+    """``findings`` with every error that rests on a document in ``recognised`` (read by
+    OCR) made a warning: the finding's own document, or one its message names (a sign-in
+    row not in a scanned ledger). Recognition is never certain evidence: a digit or a
+    whole line of a cell may be missed with a high score, and a value cut short still
+    parses (``2024.08.2`` for ``2024.08.27``). The reviewer is asked to look at the scan."""
+    if not recognised:
+        return findings
+    for finding in findings:
+        if finding.severity != "error":
+            continue
+        named = {finding.document, *(v for v in finding.params.values() if isinstance(v, str))}
+        if named & recognised:
+            finding.severity = "warning"
+    return findings

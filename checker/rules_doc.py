@@ -93,6 +93,13 @@ def render_rules() -> str:
         "the more specific entry wins. Identifiers in messages are masked unless `--reveal` "
         "is given.",
         "",
+        "**Certainty.** An `error` is reported only on certain evidence; what the checker "
+        "cannot read for sure is a `warning` that says what it saw. So every finding that "
+        "rests on a scanned document (read by OCR: the document's own findings, and package "
+        "findings whose message names it) is a `warning`, whatever the severity below: a "
+        "recogniser can miss a digit or a line of a cell with a high score, and a value cut "
+        "short still reads as a value. 扫描件上的问题一律为警告：请对照原件核对。",
+        "",
         "| Code | Severity | Scope | Title |",
         "| --- | --- | --- | --- |",
     ]

@@ -12,7 +12,7 @@ from pathlib import Path
 import docx
 
 from annexkit.checker.document import check_document
-from annexkit.checker.findings import Finding
+from annexkit.checker.findings import CATALOGUE, Finding, Person, on_read_evidence
 from annexkit.contract.formats import age_on
 from tests.synthetic import make_person
 
@@ -125,3 +125,32 @@ def test_a_blank_the_recogniser_saw_on_a_scan_is_a_warning_not_an_error() -> Non
     assert ("missing-field", "/rows/0/name", "error") in read
     assert ("missing-field", "/rows/0/name", "warning") in scanned
     assert not [f for f in scanned if f[2] == "error"]
+
+
+def test_what_rests_on_a_scan_is_a_warning() -> None:
+    """Recognition is never certain evidence: an error about a scanned document, or one
+    whose message names a scanned document (a typed sheet's row missing from a scanned
+    ledger), is a warning; errors about typed documents alone stay errors."""
+    typed = Finding("missing-annex", {"title": "附件7 培训台账", "annex": "ledger"})
+    person = Person("李四", "440703199001011239")
+    on_typed_sheet = Finding(
+        "trainee-not-in-ledger",
+        {"document": "签到.xlsx", "row": 3, "person": person, "other": "台账.tiff"},
+        document="签到.xlsx",
+    )
+    other_ledger = Finding(
+        "trainee-not-in-ledger",
+        {"document": "签到.xlsx", "row": 4, "person": person, "other": "台账.xlsx"},
+        document="签到.xlsx",
+    )
+    on_scan = Finding(
+        "missing-field", _example("missing-field"), document="台账.tiff", path="/rows/0/name"
+    )
+    already = Finding("duplicate-phone", _example("duplicate-phone"), document="台账.tiff")
+    findings = [typed, on_typed_sheet, other_ledger, on_scan, already]
+    on_read_evidence(findings, {"台账.tiff"})
+    assert [f.severity for f in findings] == ["error", "warning", "error", "warning", "warning"]
+
+
+def _example(code: str) -> dict[str, object]:
+    return dict(CATALOGUE[code].messages[""].example)

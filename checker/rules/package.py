@@ -21,7 +21,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from annexkit.checker.findings import Finding, Identifier, Join, Message, Person, rule
+from annexkit.checker.findings import (
+    Finding,
+    Identifier,
+    Join,
+    Message,
+    Person,
+    on_read_evidence,
+    rule,
+)
 from annexkit.checker.result import DocumentResult, PackageResult
 from annexkit.contract.formats import MOBILE_RE, age_on, normalize_phone, validate_id_number
 from annexkit.contract.text import Text
@@ -89,7 +97,9 @@ def package_findings(
 ) -> list[Finding]:
     """Every package-level finding of ``package`` under ``profile``."""
     context = Package(package, profile, calendar, claim_date)
-    findings = [f for check in PACKAGE_RULES for f in check(context)]
+    findings = on_read_evidence(
+        [f for check in PACKAGE_RULES for f in check(context)], recognised(package)
+    )
     if context.provisional:
         years = Join(tuple(sorted(context.provisional)), "、", ", ")
         findings.append(Finding("calendar-provisional", {"years": years}))
@@ -97,6 +107,11 @@ def package_findings(
 
 
 # ------------------------------------------------------------------------------ helpers
+
+
+def recognised(package: PackageResult) -> set[str]:
+    """The paths of the package's documents read by OCR."""
+    return {d.path for d in package.documents if d.extraction.engine == "ocr"}
 
 
 def _get(data: Any, *path: str) -> Any:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from annexkit.checker.findings import Finding, Join, Message, Person, rule
+from annexkit.checker.findings import Finding, Join, Message, Person, on_read_evidence, rule
 from annexkit.checker.result import PackageResult
 from annexkit.contract.text import Text
 
@@ -88,7 +88,9 @@ def registry_findings(
         before = [g for g in others[claimed.id_number] if g.year == claimed.year]
         if per_year is not None and len(before) + len(mine) > per_year:
             found.append((order, _over_limit(row, before, len(mine), per_year)))
-    return [f for _, f in sorted(found, key=lambda item: item[0])]
+    findings = [f for _, f in sorted(found, key=lambda item: item[0])]
+    read = {d.path for d in result.documents if d.extraction.engine == "ocr"}
+    return on_read_evidence(findings, read)
 
 
 # ------------------------------------------------------------------------------- rules
