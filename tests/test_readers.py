@@ -811,3 +811,20 @@ def test_generated_truncated_pdf_is_refused(
 ) -> None:
     data = generated["filing"][1].read_bytes()
     _refused(write(tmp_path, "half.pdf", data[: len(data) // 2]), "truncated")
+
+
+def test_a_descender_stays_on_its_line_after_a_flat_glyph() -> None:
+    """``统一社会信用代码：914407930AQFM2F8TQ`` as LibreOffice writes it: 一 is the flattest
+    glyph and comes first by centre, Q reaches below the digits. Both Qs stay in the line
+    (they went to a line of their own, and the credit code lost two characters)."""
+    from annexkit.checker.readers.geometry import Glyph
+    from annexkit.checker.readers.textlines import lines_of
+
+    glyphs = [Glyph("统", 51.1, 101.7, 61.6, 111.4), Glyph("一", 61.6, 101.7, 72.1, 108.2)]
+    x = 145.6
+    for char in "914407930AQFM2F8TQ":
+        width = 7.6 if char.isalpha() else 5.2
+        bottom = 112.3 if char == "Q" else 110.6
+        glyphs.append(Glyph(char, x, 103.6, x + width, bottom))
+        x += width
+    assert [line.text for line in lines_of(glyphs)] == ["统一\t914407930AQFM2F8TQ"]

@@ -42,15 +42,19 @@ def lines_of(glyphs: Iterable[Glyph]) -> list[Line]:
     """The glyphs' lines, top to bottom."""
     ordered = sorted(glyphs, key=lambda g: g.cy)
     groups: list[list[Glyph]] = []
-    anchor = 0.0
-    tolerance = 0.0
+    centres = 0.0
+    size = 0.0
     for glyph in ordered:
-        if groups and glyph.cy - anchor <= tolerance:
+        # Against the line's mean centre and its largest size so far: a flat glyph (一, -)
+        # comes first by centre and is low; a Q or g reaches below the others.
+        if groups and glyph.cy - centres / len(groups[-1]) <= SAME_LINE * max(size, glyph.size):
             groups[-1].append(glyph)
+            centres += glyph.cy
+            size = max(size, glyph.size)
             continue
         groups.append([glyph])
-        anchor = glyph.cy
-        tolerance = SAME_LINE * glyph.size
+        centres = glyph.cy
+        size = glyph.size
     lines = [_line(group) for group in groups]
     return [line for line in lines if line.text]
 
