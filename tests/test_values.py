@@ -175,6 +175,9 @@ RANGES: list[tuple[str, tuple[Expected, Expected] | None]] = [
     # an end month before the start month: the next year
     ("2025年12月29日至1月9日", (("2025-12-29", True), ("2026-01-09", True))),
     ("2025.12.29-1.9", (("2025-12-29", True), ("2026-01-09", True))),
+    # but a range of most of a year is no such thing: an end before the start, as written
+    ("2025/7/1-6/30", (("2025-07-01", True), ("2025-06-30", True))),
+    ("2025年11月28日至2月3日", (("2025-11-28", True), ("2026-02-03", True))),
     # an end day before the start day: most likely the next month, not certain
     ("2025年3月28日-4日", ((("2025-03-28"), True), ("2025-04-04", False))),
     # a two-digit year carries its doubt to the end

@@ -149,8 +149,10 @@ _END_DAY = re.compile(r"(?P<d>\d{1,2})(?P<suffix>[日号])?")
 def parse_date_range(raw: str) -> tuple[Parsed[str], Parsed[str]] | None:
     """Two dates joined by 至/到/-/—/–/~ (``2022.05.23 至 2022.06.02``); the end may leave out
     the year (``2021年08月02日至08月09日``, ``2025/3/3-3/14``) or the year and month
-    (``2025年3月3日-14日``), which are carried over from the start. An end month before the
-    start month is in the next year (``2025年12月29日至1月9日``). None when the text is not
+    (``2025年3月3日-14日``), which are carried over from the start. An end in January or
+    February after a start in November or December is in the next year (``2025年12月29日至
+    1月9日``); any other end before the start is read as written, a range that runs
+    backwards (``2025/7/1-6/30``), for ``date-order`` to report. None when the text is not
     a range (a single date is not one)."""
     text = _AFFIXES.sub("", prepare(raw).strip()).strip()
     text = re.sub(r"(?<=\d)\s+(?=[年月日号./-])|(?<=[年月./-])\s+(?=\d)", "", text)
@@ -170,8 +172,8 @@ def parse_date_range(raw: str) -> tuple[Parsed[str], Parsed[str]] | None:
     found = _END_MONTH_DAY.fullmatch(end_text)
     if found and (found["s"] is None or found["s"] == start_style):
         end_month, end_day = int(found["m"]), int(found["d"])
-        if (end_month, end_day) < (month, day):
-            year += 1  # 12月29日至1月9日
+        if end_month < month and month >= 11 and end_month <= 2:
+            year += 1  # 12月29日至1月9日; but 7月1日至6月30日 is an end before the start
         value = f"{year:04d}-{end_month:02d}-{end_day:02d}"
         return start, Parsed(value, start.certain, raw)
     found = _END_DAY.fullmatch(end_text)
