@@ -224,6 +224,9 @@ class _State:
     part_paths: dict[int, Path_] = field(default_factory=dict)
     """The signature field each column signed last: the lines under ``甲方（盖章） 乙方（盖章）``
     belong to the party above them."""
+    signer: Path_ | None = None
+    """The signature field a label naming one party set last (甲方（盖章）): a signature
+    label that two parties share (法定代表人（签字）) on the lines under it is that party's."""
     dangling: tuple[str, Location] | None = None
     """A label that ended its line with nothing after the colon: a PDF wraps the value of
     ``…，培训等级：`` onto the next line."""
@@ -373,6 +376,8 @@ def _assign(key: str, value: str, where: Location, state: _State, inked: bool = 
         if node.get("type") == "boolean":
             signed = is_signed(value) or inked  # a blank block: False
             state.out.put(scalar.path, signed, where, value)
+            if len(labels.scalars[key]) == 1:
+                state.signer = scalar.path
             if state.part is not None:
                 state.part_paths[state.part] = scalar.path
             return
@@ -523,6 +528,10 @@ def _choose(candidates: list[_Label], state: _State) -> _Label:
                 return candidate
         if column is None:
             return candidates[min(state.part, len(candidates) - 1)]
+    if signatures and state.part is None and state.signer is not None:
+        for candidate in candidates:
+            if isinstance(candidate, ScalarLabel) and candidate.path == state.signer:
+                return candidate
     for candidate in candidates:
         if candidate.section == state.section:
             return candidate

@@ -176,3 +176,23 @@ def test_no_label_means_two_things(annex: str) -> None:
     labels = annex_labels(annex)
     assert not set(labels.sections) & set(labels.scalars)
     assert not set(labels.sections) & set(labels.ranges)
+
+
+@pytest.mark.parametrize("signed", ["a", "b"])
+def test_a_shared_signature_label_belongs_to_the_party_above_it(signed: str) -> None:
+    """``法定代表人（签字）`` stands under both parties' blocks: the one under 甲方（盖章）
+    signs party A, the one under 乙方（盖章） party B. A signed representative under party
+    A made party B look signed."""
+
+    def block(party: str) -> list[Paragraph]:
+        mark = party == signed
+        return [
+            Paragraph(
+                f"{'甲' if party == 'a' else '乙'}方（盖章）：", 0, inked=(7,) if mark else ()
+            ),
+            Paragraph("法定代表人（签字）：", 0, inked=(10,) if mark else ()),
+        ]
+
+    document = LayoutDocument("x.docx", "docx", [*block("a"), *block("b")])
+    data = extract(document, "agreement").data
+    assert (data["signed_a"], data["signed_b"]) == (signed == "a", signed == "b")
