@@ -25,7 +25,7 @@ from annexkit.contract.formats import age_on, id_gender, validate_id_number
 from annexkit.generator.text import rmb_upper as canonical_rmb_upper
 from tests.variation.build import build, oracle_findings, plan_package
 from tests.variation.faults import FAULTS
-from tests.variation.layouts import LAYOUTS
+from tests.variation.layouts import LAYOUTS, words_figure
 from tests.variation.model import consistency_problems, latest_filing_day, make_class
 from tests.variation.notations import NOTATIONS, rmb_upper
 
@@ -79,6 +79,15 @@ def test_every_fault_gives_its_findings(tmp_path: Path) -> None:
         assert truth["expected"] == expected
         for document in truth["documents"]:
             assert (folder / document["path"]).is_file()
+
+
+def test_a_fault_in_the_words_reaches_the_page() -> None:
+    """Layouts spell the 大写 in their own notation from the amount the record's words say,
+    not from the figure: an ``amount-mismatch`` in the words is printed (it used to be
+    spelled right again, so the fault never reached the document)."""
+    wrong = {"total": 24000, "total_in_words": rmb_upper(Decimal(25000))}
+    assert words_figure(wrong) == 25000
+    assert words_figure({"total": 24000, "total_in_words": rmb_upper(Decimal(24000))}) == 24000
 
 
 def test_registries_are_broad() -> None:

@@ -13,10 +13,11 @@ import copy
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from tests.variation.notations import Style
+from tests.variation.notations import Style, rmb_upper
 from tests.variation.office import (
     Docx,
     Sheet,
@@ -96,6 +97,19 @@ class Layout:
             _drop(shown, dropped)
         cleaned: Record = _without_blanks(shown)
         return cleaned
+
+
+def words_figure(fee: Record) -> Any:
+    """The amount the record's 大写 spells (``fee["total_in_words"]``): the figure, unless a
+    fault spelled another. Every layout writes the words in its own notation (圆, 萬, 零角零
+    分) from this amount, so a fault in the words reaches the page."""
+    total = Decimal(fee["total"])
+    words = fee.get("total_in_words")
+    for step in range(0, 200):
+        for candidate in (total + 100 * step, total - 100 * step):
+            if rmb_upper(candidate) == words:
+                return candidate
+    return fee["total"]
 
 
 def _drop(record: Any, path: tuple[str, ...]) -> None:
@@ -649,12 +663,13 @@ def _fee_sentence(r: Record, c: Ctx) -> str:
     s = c.style
     f = r["fee"]
     t = r["training"]
+    words = s("money_words", words_figure(f))
     forms = [
         f"培训费用按每人 {s('per_person', f['per_person'])} 计，合计人民币 {s('money', f['total'])}"
-        f"（大写：{s('money_words', f['total'])}）。",
+        f"（大写：{words}）。",
         f"培训费标准为{s('per_person', f['per_person'])}，培训人数{s('count', t['headcount'])}，"
-        f"培训费总额：{s('money', f['total'])}，人民币（大写）：{s('money_words', f['total'])}。",
-        f"培训费用共计{s('money', f['total'])}（人民币大写：{s('money_words', f['total'])}），"
+        f"培训费总额：{s('money', f['total'])}，人民币（大写）：{words}。",
+        f"培训费用共计{s('money', f['total'])}（人民币大写：{words}），"
         f"即每人{s('per_person', f['per_person'])}。",
     ]
     return c.rng.choice(forms)
@@ -784,7 +799,7 @@ def _agreement_pairs(r: Record, c: Ctx) -> list[Pair]:
         (c.label("考核评价方式", "考核方式"), s("assessment_type", t["assessment_type"])),
         (c.label("每人培训费（元）", "培训费标准", "人均培训费"), s("per_person", f["per_person"])),
         (c.label("培训费总额（元）", "费用总额", "合计金额"), s("money", f["total"])),
-        (c.label("人民币（大写）", "大写金额"), s("money_words", f["total"])),
+        (c.label("人民币（大写）", "大写金额"), s("money_words", words_figure(f))),
         (c.label("支付方式", "结算方式"), f["payment_terms"]),
     ]
     return out
@@ -930,7 +945,7 @@ def _agreement_fee_table(r: Record, c: Ctx, path: Path) -> None:
                 s("per_person", f["per_person"]),
                 s("count", t["headcount"]),
                 s("money", f["total"]),
-                s("money_words", f["total"]),
+                s("money_words", words_figure(f)),
             ]
         ],
     )
@@ -1001,7 +1016,7 @@ def _agreement_words_first(r: Record, c: Ctx, path: Path) -> None:
     doc.para(f"三、考核评价方式：{s('assessment_type', t['assessment_type'])}。")
     doc.para(
         f"四、每人培训费：{s('per_person', f['per_person'])}，合计人民币（大写）："
-        f"{s('money_words', f['total'])}（¥{f['total']:,.2f}）。"
+        f"{s('money_words', words_figure(f))}（¥{f['total']:,.2f}）。"
     )
     doc.para(f"五、支付方式：{f['payment_terms']}。")
     for index, text in enumerate(CLAUSES, start=6):
