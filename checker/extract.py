@@ -324,13 +324,16 @@ def _pairs(
     inked: bool = False,
     inked_at: tuple[int, ...] = (),
     scores: tuple[float, ...] = (),
+    spaced: bool | None = None,
 ) -> bool:
     """Label：value pairs in a text; True when there were any. ``inked``: the cell holding
     the text carries a signature or stamp, which signs its signature labels; ``inked_at``:
     offsets of inked blanks (``Paragraph.inked``), which sign the label they follow;
-    ``scores``: the OCR score of each character (``Paragraph.scores``)."""
+    ``scores``: the OCR score of each character (``Paragraph.scores``); ``spaced``: whether
+    the text kept its spaces (not read by OCR; by default, when it has no scores)."""
     found = False
-    for key, value, (start, end) in inline_spans(state.out.annex, text, prose, spaced=not scores):
+    spaced = not scores if spaced is None else spaced
+    for key, value, (start, end) in inline_spans(state.out.annex, text, prose, spaced=spaced):
         found = True
         signed = inked or any(start <= offset <= end for offset in inked_at)
         here = where
@@ -815,10 +818,11 @@ def _cell_pairs(cell: Cell, table: Table, state: _State) -> None:
     """The ``label：value`` pairs written in one cell; a picture signs the label it follows
     where the reader knows its place, else (a scan's ink) every signature label there."""
     where = table.location(cell)
+    spaced = cell.confidence is None  # read by OCR: spaces may be lost
     if cell.marks:
-        _pairs(cell.text, where, state, inked_at=cell.marks)
+        _pairs(cell.text, where, state, inked_at=cell.marks, spaced=spaced)
     else:
-        _pairs(cell.text, where, state, inked=_inked(cell))
+        _pairs(cell.text, where, state, inked=_inked(cell), spaced=spaced)
 
 
 def _inked(cell: Cell | None) -> bool:

@@ -231,10 +231,11 @@ STAMP_HEIGHTS = 3.0
 
 
 def _line_with_blanks(
-    line: list[TextBox], boxes: list[TextBox], image: Image, dpi: float
+    line: list[TextBox], boxes: list[TextBox], image: Image, dpi: float, right: int | None = None
 ) -> tuple[str, tuple[int, ...]]:
     """The text of a free line and the offsets into it of the blanks that carry ink: a
-    signature on ``授课老师（签名）：____`` or a stamp by ``甲方（盖章）：``."""
+    signature on ``授课老师（签名）：____`` or a stamp by ``甲方（盖章）：``. ``right``: where
+    the line's last blank ends (a cell's border), else some way towards the page's edge."""
     printed, handwritten = _glyph_offsets(line)
     text = "".join(" " if i in handwritten else c for i, c in enumerate(line_text(line)))
     if not printed:
@@ -242,7 +243,7 @@ def _line_with_blanks(
     height = statistics.median(b[3] - b[1] for _, b in printed)
     top = min(b[1] for _, b in printed)
     bottom = max(b[3] for _, b in printed)
-    page_right = image.shape[1] * (1 - MARGIN / 2)
+    page_right = image.shape[1] * (1 - MARGIN / 2) if right is None else right - 0.3 * height
     masks = [g.box for b in boxes for g in b.glyphs if not _handwritten(g)]
     masks += [b.box for b in boxes if not b.glyphs]
     inked: list[int] = []
@@ -404,6 +405,18 @@ def _table(grid: Grid, number: int, scale: float, image: Image, columns: list[Co
             printed = [t.box for t in spot.texts if any(word in t.text for word in _PRINTED)]
             signed = _signed_at(image, spot.box, printed, 72.0 / scale if scale else None)
             cell.ink = None if signed is None else float(signed)
+        if len(_SIGNATURE_LABEL.findall(text)) >= 2 and scale:
+            # Several signature lines in one cell (授课老师（签名）：… 班主任（签名）：…):
+            # ink in the cell signs only the blank it stands in, as on a free line.
+            marks: list[int] = []
+            cursor = 0
+            for line in lines:
+                _, inked = _line_with_blanks(line, spot.texts, image, 72.0 / scale, right=x1)
+                marks += [cursor + offset for offset in inked]
+                cursor += len(line_text(line)) + 1
+            cell.marks = tuple(marks)
+            if not marks:
+                cell.ink = 0.0
         if spot.texts:
             scores: list[float] = []
             for index, line in enumerate(lines):
@@ -416,6 +429,7 @@ def _table(grid: Grid, number: int, scale: float, image: Image, columns: list[Co
 RESIDUAL_SKEW = 1.5
 """Degrees a ruling line may still be tilted on a deskewed page (the ink reader's search)."""
 _SIGNATURE_WORDS = ("签名", "签字", "签章", "盖章", "签到", "签退")
+_SIGNATURE_LABEL = re.compile(r"签名|签字|签章|盖章")
 
 
 def _may_be_signed(spot: GridCell, labelled: list[GridCell], columns: list[Column]) -> bool:
