@@ -2,10 +2,10 @@
 
 ``test_accuracy_targets`` is the acceptance test of issue 10: a small slice of the corpus
 (digital formats, fixed seed) must meet the targets — no clean package with an error,
-finding precision and recall ≥ 0.97, key fields ≥ 0.99 exact. It is marked ``accuracy``
-(``pytest -m 'not accuracy'`` leaves it out). The other tests check the builder itself: its
-clean classes are consistent and each fault gives exactly its expected findings under the
-checker's own rules when read perfectly.
+precision of the errors and recall ≥ 0.97, key fields ≥ 0.99 exact. ``make test`` runs it;
+it is marked ``accuracy`` so that ``pytest -m 'not accuracy'`` can leave it out. The other
+tests check the builder itself: its clean classes are consistent and each fault gives
+exactly its expected findings under the checker's own rules when read perfectly.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from tests.variation.notations import NOTATIONS, rmb_upper
 
 # benchmarks/ is not a package mypy sees as such: load the scorer by name, as `python -m` does.
 bench: Any = importlib.import_module("benchmarks.bench_accuracy")
-SLICE = 24
+SLICE = 40
 SEED = 613
 
 
@@ -99,11 +99,6 @@ def test_registries_are_broad() -> None:
         assert rmb_upper(Decimal(value)) == canonical_rmb_upper(value)
 
 
-FLOOR = {"clean_packages_with_errors": 8, "precision": 0.33, "recall": 0.97, "fields_digital": 0.99}
-"""What the slice gives today (round 2: 0.35 precision, 1.0 recall, 0.997 digital fields): the
-checker may only get better. The issue's targets are ``bench.TARGETS`` (``-m accuracy``)."""
-
-
 @pytest.fixture(scope="module")
 def scored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     corpus = tmp_path_factory.mktemp("accuracy") / "corpus"
@@ -124,16 +119,10 @@ def _shown(result: dict[str, Any]) -> str:
     )
 
 
-def test_accuracy_does_not_regress(scored: dict[str, Any]) -> None:
-    assert scored["clean_packages_with_errors"] <= FLOOR["clean_packages_with_errors"], _shown(
-        scored
-    )
-    for key in ("precision", "recall", "fields_digital"):
-        assert scored[key] >= FLOOR[key], _shown(scored)
-
-
 @pytest.mark.accuracy
 def test_accuracy_targets(scored: dict[str, Any]) -> None:
+    """No clean package with an error; precision of the errors and recall ≥ 0.97; key
+    fields ≥ 0.99 exact (the slice has no scan: the benchmark scores those)."""
     result = dict(scored)
     result["fields_scan"] = max(result["fields_scan"], bench.TARGETS["fields_scan"])  # no scans
     assert bench.targets_missed(result) == [], _shown(result)
