@@ -828,3 +828,31 @@ def test_a_descender_stays_on_its_line_after_a_flat_glyph() -> None:
         glyphs.append(Glyph(char, x, 103.6, x + width, bottom))
         x += width
     assert [line.text for line in lines_of(glyphs)] == ["统一\t914407930AQFM2F8TQ"]
+
+
+def _row(texts: list[str], row: int, top: float) -> list[Any]:
+    from annexkit.checker.layout import Cell
+
+    return [
+        Cell(text, row, column, bbox=(100.0 * column, top, 100.0 * column + 100, top + 20))
+        for column, text in enumerate(texts)
+    ]
+
+
+def test_a_row_broken_across_pages_is_one_row_again() -> None:
+    """A row that does not fit at the foot of a page goes on at the top of the next: the
+    second part (an empty 序号, a few cells written) completes the row above it, and a
+    first row of its own (with a 序号) stays a row."""
+    from annexkit.checker.readers.stitch import append_rows
+
+    header = ["序号", "姓名", "公民身份号", "联系电话"]
+    table = Table(1, _row(header, 0, 100), page=1)
+    part = Table(2, _row(["", "", "码", ""], 0, 50) + _row(["1", "张三", "x", "y"], 1, 70), page=2)
+    append_rows(table, part)
+    rows = [[c.text for c in row] for row in table.rows()]
+    assert rows == [["序号", "姓名", "公民身份号\n码", "联系电话"], ["1", "张三", "x", "y"]]
+
+    table = Table(1, _row(header, 0, 100) + _row(["1", "张三", "4407", ""], 1, 120), page=1)
+    part = Table(2, _row(["2", "李四", "", ""], 0, 50), page=2)
+    append_rows(table, part)
+    assert [c.text for c in table.rows()[-1]] == ["2", "李四", "", ""]

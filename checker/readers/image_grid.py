@@ -23,6 +23,8 @@ LINE_PRESENT = 0.85
 """A boundary between two grid cells is drawn when ink runs unbroken along this share of
 its middle part (the ends, where lines cross, are left out)."""
 END_MARGIN = 0.15
+WHOLE = 0.95
+"""Share of a cell's height a ruling runs where a line of text seems to cross it."""
 
 
 @dataclass
@@ -40,6 +42,9 @@ class Grid:
     xs: list[int]
     ys: list[int]
     cells: list[GridCell]
+    open_below: bool = False
+    """The rulings run on to the foot of the page with no line under the last row: the row
+    is broken across pages and goes on at the top of the next one."""
 
     @property
     def box(self) -> Box:
@@ -76,14 +81,14 @@ def find_grids(grey: Image, text: Sequence[Box] = ()) -> list[Grid]:
     )
     count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     h_segments = _joined(
-        _outside(_segments(np.asarray(horizontal, dtype=np.uint8), horizontal=True), text, True),
+        _outside(_segments(horizontal, horizontal=True), text, vertical, horizontal=True),
         tolerance,
         3 * tolerance,
     )
     # Down strokes of characters in a cell of several lines stand one above the other a
     # line's spacing apart: pieces of a vertical ruling are joined over short gaps only.
     v_segments = _joined(
-        _outside(_segments(np.asarray(vertical, dtype=np.uint8), horizontal=False), text, False),
+        _outside(_segments(vertical, horizontal=False), text, horizontal, horizontal=False),
         tolerance,
         tolerance,
     )
@@ -99,15 +104,47 @@ def find_grids(grey: Image, text: Sequence[Box] = ()) -> list[Grid]:
         # character or of a signature that survived the opening does not. Each direction is
         # checked against the other's lines, twice, so that strokes cannot vouch for strokes.
         ys = _cluster(across, tolerance)
+        open_end = _open_end(down, ys, height, tolerance)
+        if open_end is not None:
+            ys.append(open_end)
         xs = _cluster(_ending_on(down, ys, tolerance), tolerance)
         for _ in range(2):
             ys = _cluster(_ending_on(across, xs, tolerance), tolerance)
             xs = _cluster(_ending_on(down, ys, tolerance), tolerance)
         if len(ys) < 2 or len(xs) < 2:
             continue
-        grids.append(_grid(xs, ys, Rulings(binary, horizontal, vertical, text), tolerance))
+        grid = _grid(xs, ys, Rulings(binary, horizontal, vertical, text), tolerance)
+        grid.open_below = open_end is not None and ys[-1] == open_end
+        grids.append(grid)
     grids.sort(key=lambda g: g.ys[0])
     return grids
+
+
+OPEN_END_PAGE = 0.8
+"""A table's rulings that stop with no line across them below this share of the page's
+height end where the page does, in the middle of a row."""
+
+
+def _open_end(down: list[Segment], ys: list[int], height: int, tolerance: int) -> int | None:
+    """Where a table's last row is cut off by the end of the page: three vertical rulings or
+    more, running down from the table's last line, all stopping at the same place low on the
+    page with no line across there. (A row that does not fit may be broken across pages;
+    the page shows no line under its first part.)"""
+    if not ys:
+        return None
+    last = ys[-1]
+    ends = sorted(
+        s[2] for s in down if abs(s[1] - last) <= tolerance and s[2] > last + 3 * tolerance
+    )
+    best: list[float] = []
+    group: list[float] = []
+    for end in ends:
+        group = [*group, end] if group and end - group[0] <= tolerance else [end]
+        if len(group) > len(best):
+            best = group
+    if len(best) < 3 or min(best) < OPEN_END_PAGE * height:
+        return None
+    return round(max(best))
 
 
 def _ruling_mask(binary: Mask, length: int, *, horizontal: bool) -> Mask:
@@ -143,10 +180,14 @@ TEXT_SHARE = 0.8
 """A segment lying this much inside one text line's box is a stroke of its characters."""
 
 
-def _outside(segments: list[Segment], text: Sequence[Box], horizontal: bool) -> list[Segment]:
+def _outside(
+    segments: list[Segment], text: Sequence[Box], crossing: Mask, *, horizontal: bool
+) -> list[Segment]:
     """The segments that are not strokes of text. In a row little taller than its text, the
     down stroke of 期 or 年 ends as near the row's lines as a ruling between two cells
-    would; it is told apart by lying inside a line of text the detector found."""
+    would; it is told apart by lying inside a line of text the detector found, and by not
+    touching the lines across it (``crossing``: their mask) at its ends, as a ruling does:
+    in a cramped row the detector's box may take in the rulings between its words."""
     if not text:
         return segments
     out = []
@@ -161,9 +202,23 @@ def _outside(segments: list[Segment], text: Sequence[Box], horizontal: bool) -> 
                 x0, y0, x1, y1 = y0, x0, y1, x1
             if x0 + margin < at < x1 - margin:
                 inside = max(inside, min(end, y1) - max(start, y0))
-        if inside < TEXT_SHARE * length:
+        if inside < TEXT_SHARE * length or _touches_both(segment, crossing, horizontal):
             out.append(segment)
     return out
+
+
+def _touches_both(segment: Segment, crossing: Mask, horizontal: bool) -> bool:
+    """Does ``crossing`` (lines the other way) have ink right at both ends of ``segment``?"""
+    at, start, end, _ = segment
+    middle = round(at)
+    for tip in (round(start), round(end) - 1):
+        if horizontal:
+            patch = crossing[max(middle - 1, 0) : middle + 2, max(tip - 1, 0) : tip + 2]
+        else:
+            patch = crossing[max(tip - 1, 0) : tip + 2, max(middle - 1, 0) : middle + 2]
+        if not patch.any():
+            return False
+    return True
 
 
 def _joined(segments: list[Segment], tolerance: int, gap: int) -> list[Segment]:
@@ -283,6 +338,15 @@ def _grid(xs: list[int], ys: list[int], rulings: Rulings, tolerance: int) -> Gri
         for r0, c0, r1, c1 in spans.values()
     ]
     cells.sort(key=lambda cell: (cell.row, cell.column))
+    # A line that divides no two cells (every cell runs across it) is no column or row
+    # boundary: a stray stroke put it there. Without it, the table's columns are those of
+    # its continuation on the next page.
+    unused_x = set(range(1, columns)) - {c.column for c in cells}
+    unused_y = set(range(1, rows)) - {c.row for c in cells}
+    if unused_x or unused_y:
+        kept_x = [x for i, x in enumerate(xs) if i not in unused_x]
+        kept_y = [y for i, y in enumerate(ys) if i not in unused_y]
+        return _grid(kept_x, kept_y, rulings, tolerance)
     return Grid(xs, ys, cells)
 
 
@@ -329,14 +393,19 @@ class Rulings:
         line tilted a tenth of a degree lies a few pixels off it at one end. Only the mask
         is searched that far, where the strokes of characters are gone: a stroke of 期
         in a header written across the spot is as long as a short cell is high."""
+        mask = self.horizontal if horizontal else self.vertical
         if not horizontal and self.crossed(at, start, end):
-            return False
+            # Unless a ruling runs the cell's whole height there: in a cramped row the
+            # detector's box may take in the rulings between its words.
+            return any(
+                _run_at(mask, centre, 1, start, end, False, margin=0.0, share=WHOLE)
+                for centre in range(at - reach, at + reach + 1)
+            )
         band = max(2, reach // 2)
         if _run_at(self.binary, at, band, start, end, horizontal):
             return True
         # In the mask a line may also have a short gap where the threshold lost it under
         # a bold caption; no character can fill one there.
-        mask = self.horizontal if horizontal else self.vertical
         return any(
             _run_at(mask, centre, 1, start, end, horizontal, gap=min(3 * reach, (end - start) // 7))
             for centre in range(at - reach, at + reach + 1)
@@ -344,11 +413,19 @@ class Rulings:
 
 
 def _run_at(
-    mask: Mask, at: int, band: int, start: int, end: int, horizontal: bool, gap: int = 0
+    mask: Mask,
+    at: int,
+    band: int,
+    start: int,
+    end: int,
+    horizontal: bool,
+    gap: int = 0,
+    margin: float = END_MARGIN,
+    share: float = LINE_PRESENT,
 ) -> bool:
     """Does ink run unbroken (but for gaps up to ``gap``) within ``band`` of ``at`` along
-    the middle of start…end?"""
-    margin = round((end - start) * END_MARGIN)
+    ``share`` of start…end less a ``margin`` at each end?"""
+    margin = round((end - start) * margin)
     lo, hi = start + margin, end - margin
     if hi <= lo:
         return True
@@ -360,7 +437,7 @@ def _run_at(
     else:
         strip = mask[lo:hi, max(at - band, 0) : at + band + 1]
         inked = np.asarray(strip.any(axis=1), dtype=np.bool_)
-    return _longest_run(inked, gap) >= LINE_PRESENT * (hi - lo)
+    return _longest_run(inked, gap) >= share * (hi - lo)
 
 
 def _longest_run(flags: npt.NDArray[np.bool_], gap: int = 0) -> int:

@@ -55,13 +55,51 @@ def renumber(blocks: list[Block]) -> list[Block]:
 
 
 def append_rows(table: Table, part: Table) -> None:
-    """``part``'s rows below ``table``'s, without the header rows ``part`` repeats."""
+    """``part``'s rows below ``table``'s, without the header rows ``part`` repeats; a row
+    broken across the pages (see :func:`_goes_on`) is made one again."""
     header = repeated_header(table, part)
+    above = _goes_on(table, part) if header == 0 else None
+    if above is not None:
+        for cell, mine in above:
+            mine.text = f"{mine.text}\n{cell.text}" if mine.text else cell.text
+        header = 1
     offset = table.n_rows - header
     for cell in part.cells:
         if cell.row >= header:
             cell.row += offset
             table.cells.append(cell)
+
+
+def _goes_on(table: Table, part: Table) -> list[tuple[Cell, Cell]] | None:
+    """Where ``part``'s first row is the rest of ``table``'s last one: each written cell
+    with the cell above it; None when it is a row of its own. A row that does not fit at
+    the foot of a page is broken across it: the next page's first row then has an empty
+    first cell (no 序号 of its own), at most half of its cells written, and each written
+    one under a cell of the row above (``公民身份号`` above, ``码`` below)."""
+    last = table.n_rows - 1
+    above = [c for c in table.cells if c.row == last and c.rowspan == 1]
+    first = sorted((c for c in part.cells if c.row == 0), key=lambda c: c.column)
+    if not first or not above or any(c.rowspan != 1 for c in first) or first[0].text.strip():
+        return None
+    written = [c for c in first if c.text.strip()]
+    if not 0 < len(written) <= len(first) // 2:
+        return None
+    pairs = []
+    for cell in written:
+        mine = next((c for c in above if _over(c, cell)), None)
+        if mine is None:
+            return None
+        pairs.append((cell, mine))
+    return pairs
+
+
+def _over(upper: Cell, lower: Cell) -> bool:
+    """Does ``upper`` stand over ``lower``: by position where both have boxes, else by
+    column?"""
+    if upper.bbox is not None and lower.bbox is not None:
+        middle = (lower.bbox[0] + lower.bbox[2]) / 2
+        return upper.bbox[0] < middle < upper.bbox[2]
+    return upper.column <= lower.column < upper.column + upper.colspan
 
 
 def repeated_header(table: Table, part: Table) -> int:
