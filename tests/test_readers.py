@@ -856,3 +856,19 @@ def test_a_row_broken_across_pages_is_one_row_again() -> None:
     part = Table(2, _row(["2", "李四", "", ""], 0, 50), page=2)
     append_rows(table, part)
     assert [c.text for c in table.rows()[-1]] == ["2", "李四", "", ""]
+
+
+def test_a_pdf_cell_of_two_signature_lines_is_signed_where_the_picture_stands() -> None:
+    """A table cell ``授课老师（签名）： 班主任（签名）：`` with one pasted signature after
+    the second label: the picture's place in the line gives the label it signs."""
+    from annexkit.checker.readers.pdf_page import _cell_marks
+    from annexkit.checker.readers.textlines import Line
+
+    text = "授课老师（签名）： 班主任（签名）："
+    xs = tuple(100.0 + 10 * i for i in range(len(text)))
+    line = Line(text, 100.0, 200.0, 100.0 + 10 * len(text), 212.0, 10.0, xs)
+    picture = (xs[-1] + 15, 196.0, xs[-1] + 60, 214.0)  # after the second colon
+    (offset,) = _cell_marks([line], (90.0, 190.0, 500.0, 220.0), [picture])
+    assert offset == len(text)
+    outside = (600.0, 196.0, 640.0, 214.0)  # in another cell
+    assert _cell_marks([line], (90.0, 190.0, 500.0, 220.0), [outside]) == ()

@@ -105,19 +105,49 @@ def _table(grid: Grid, glyphs: list[list[Glyph]], content: PageContent) -> Table
     cells = []
     for region, region_glyphs in zip(grid.regions, glyphs, strict=True):
         box = grid.region_box(region)
-        cells.append(
-            Cell(
-                text=text_of(region_glyphs),
-                row=region.row,
-                column=region.column,
-                rowspan=region.rowspan,
-                colspan=region.colspan,
-                page=content.number,
-                bbox=_rounded(box),
-                ink=_ink(box, content.ink),
-            )
+        cell = Cell(
+            text=text_of(region_glyphs),
+            row=region.row,
+            column=region.column,
+            rowspan=region.rowspan,
+            colspan=region.colspan,
+            page=content.number,
+            bbox=_rounded(box),
+            ink=_ink(box, content.ink),
         )
+        if cell.ink and len(_SIGNATURE_LABEL.findall(cell.text)) >= 2:
+            cell.marks = _cell_marks(lines_of(region_glyphs), box, content.ink)
+        cells.append(cell)
     return Table(0, cells, page=content.number)
+
+
+_SIGNATURE_LABEL = re.compile(r"签名|签字|签章|盖章")
+
+
+def _cell_marks(lines: list[Line], box: Box, ink: list[Box]) -> tuple[int, ...]:
+    """Offsets into a cell's text (its lines joined by ``\n``) where its marks stand: a
+    cell of several signature lines (授课老师（签名）：… 班主任（签名）：…) is signed only
+    where a picture stands, as a free line is."""
+    inside = [
+        m
+        for m in ink
+        if box[0] <= (m[0] + m[2]) / 2 <= box[2] and box[1] <= (m[1] + m[3]) / 2 <= box[3]
+    ]
+    offsets: list[int] = []
+    start = 0
+    for index, line in enumerate(lines):
+        mine = [
+            m
+            for m in inside
+            if index
+            == min(
+                range(len(lines)),
+                key=lambda k: abs((lines[k].top + lines[k].bottom - m[1] - m[3]) / 2),
+            )
+        ]
+        offsets += [start + offset for offset in _inked(line, mine)]
+        start += len(line.text) + 1
+    return tuple(offsets)
 
 
 def _ink(box: Box, marks: list[Box]) -> float:
