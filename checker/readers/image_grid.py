@@ -23,8 +23,6 @@ LINE_PRESENT = 0.85
 """A boundary between two grid cells is drawn when ink runs unbroken along this share of
 its middle part (the ends, where lines cross, are left out)."""
 END_MARGIN = 0.15
-WHOLE = 0.95
-"""Share of a cell's height a ruling runs where a line of text seems to cross it."""
 
 
 @dataclass
@@ -81,14 +79,14 @@ def find_grids(grey: Image, text: Sequence[Box] = ()) -> list[Grid]:
     )
     count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     h_segments = _joined(
-        _outside(_segments(horizontal, horizontal=True), text, vertical, horizontal=True),
+        _outside(_segments(horizontal, horizontal=True), text, horizontal=True),
         tolerance,
         3 * tolerance,
     )
     # Down strokes of characters in a cell of several lines stand one above the other a
     # line's spacing apart: pieces of a vertical ruling are joined over short gaps only.
     v_segments = _joined(
-        _outside(_segments(vertical, horizontal=False), text, horizontal, horizontal=False),
+        _outside(_segments(vertical, horizontal=False), text, horizontal=False),
         tolerance,
         tolerance,
     )
@@ -180,14 +178,10 @@ TEXT_SHARE = 0.8
 """A segment lying this much inside one text line's box is a stroke of its characters."""
 
 
-def _outside(
-    segments: list[Segment], text: Sequence[Box], crossing: Mask, *, horizontal: bool
-) -> list[Segment]:
+def _outside(segments: list[Segment], text: Sequence[Box], *, horizontal: bool) -> list[Segment]:
     """The segments that are not strokes of text. In a row little taller than its text, the
     down stroke of 期 or 年 ends as near the row's lines as a ruling between two cells
-    would; it is told apart by lying inside a line of text the detector found, and by not
-    touching the lines across it (``crossing``: their mask) at its ends, as a ruling does:
-    in a cramped row the detector's box may take in the rulings between its words."""
+    would; it is told apart by lying inside a line of text the detector found."""
     if not text:
         return segments
     out = []
@@ -202,23 +196,9 @@ def _outside(
                 x0, y0, x1, y1 = y0, x0, y1, x1
             if x0 + margin < at < x1 - margin:
                 inside = max(inside, min(end, y1) - max(start, y0))
-        if inside < TEXT_SHARE * length or _touches_both(segment, crossing, horizontal):
+        if inside < TEXT_SHARE * length:
             out.append(segment)
     return out
-
-
-def _touches_both(segment: Segment, crossing: Mask, horizontal: bool) -> bool:
-    """Does ``crossing`` (lines the other way) have ink right at both ends of ``segment``?"""
-    at, start, end, _ = segment
-    middle = round(at)
-    for tip in (round(start), round(end) - 1):
-        if horizontal:
-            patch = crossing[max(middle - 1, 0) : middle + 2, max(tip - 1, 0) : tip + 2]
-        else:
-            patch = crossing[max(tip - 1, 0) : tip + 2, max(middle - 1, 0) : middle + 2]
-        if not patch.any():
-            return False
-    return True
 
 
 def _joined(segments: list[Segment], tolerance: int, gap: int) -> list[Segment]:
@@ -393,19 +373,14 @@ class Rulings:
         line tilted a tenth of a degree lies a few pixels off it at one end. Only the mask
         is searched that far, where the strokes of characters are gone: a stroke of 期
         in a header written across the spot is as long as a short cell is high."""
-        mask = self.horizontal if horizontal else self.vertical
         if not horizontal and self.crossed(at, start, end):
-            # Unless a ruling runs the cell's whole height there: in a cramped row the
-            # detector's box may take in the rulings between its words.
-            return any(
-                _run_at(mask, centre, 1, start, end, False, margin=0.0, share=WHOLE)
-                for centre in range(at - reach, at + reach + 1)
-            )
+            return False
         band = max(2, reach // 2)
         if _run_at(self.binary, at, band, start, end, horizontal):
             return True
         # In the mask a line may also have a short gap where the threshold lost it under
         # a bold caption; no character can fill one there.
+        mask = self.horizontal if horizontal else self.vertical
         return any(
             _run_at(mask, centre, 1, start, end, horizontal, gap=min(3 * reach, (end - start) // 7))
             for centre in range(at - reach, at + reach + 1)
@@ -420,12 +395,10 @@ def _run_at(
     end: int,
     horizontal: bool,
     gap: int = 0,
-    margin: float = END_MARGIN,
-    share: float = LINE_PRESENT,
 ) -> bool:
     """Does ink run unbroken (but for gaps up to ``gap``) within ``band`` of ``at`` along
-    ``share`` of start…end less a ``margin`` at each end?"""
-    margin = round((end - start) * margin)
+    the middle of start…end?"""
+    margin = round((end - start) * END_MARGIN)
     lo, hi = start + margin, end - margin
     if hi <= lo:
         return True
@@ -437,7 +410,7 @@ def _run_at(
     else:
         strip = mask[lo:hi, max(at - band, 0) : at + band + 1]
         inked = np.asarray(strip.any(axis=1), dtype=np.bool_)
-    return _longest_run(inked, gap) >= share * (hi - lo)
+    return _longest_run(inked, gap) >= LINE_PRESENT * (hi - lo)
 
 
 def _longest_run(flags: npt.NDArray[np.bool_], gap: int = 0) -> int:

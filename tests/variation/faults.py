@@ -15,6 +15,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from annexkit.contract.formats import age_on
 from annexkit.policy.workdays import default_calendar
@@ -252,13 +253,27 @@ def _date_order(c: Class, rng: random.Random) -> Injected:
             "协议培训开始日期晚于结束日期 / the agreement's start is after its end",
             [("date-order", "agreement", "/training/start_date")],
         )
-    row = rng.randrange(len(c["ledger"]["rows"]))
-    entry = c["ledger"]["rows"][row]
+    rows = c["ledger"]["rows"]
+    # A row whose birthday falls within the training would be a year older at the swapped
+    # start, and its age wrong too: only the one fault is wanted.
+    row = rng.choice([i for i, r in enumerate(rows) if not _birthday_within(r)] or [0])
+    entry = rows[row]
     entry["start_date"], entry["end_date"] = entry["end_date"], entry["start_date"]
     return Injected(
         "台账一行培训开始日期晚于结束日期 / a ledger row's start is after its end",
         [("date-order", "ledger", f"/rows/{row}/start_date")],
     )
+
+
+def _birthday_within(row: dict[str, Any]) -> bool:
+    """Does the row's birthday (month and day, from its ID number) fall after its training
+    start and on or before its end?"""
+    birthday = str(row["id_number"])[10:14]
+    start = row["start_date"][5:].replace("-", "")
+    end = row["end_date"][5:].replace("-", "")
+    if start <= end:
+        return start < birthday <= end
+    return birthday > start or birthday <= end  # across New Year
 
 
 @fault("outside-training-period")
