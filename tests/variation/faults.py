@@ -269,8 +269,8 @@ def _birthday_within(row: dict[str, Any]) -> bool:
     """Does the row's birthday (month and day, from its ID number) fall after its training
     start and on or before its end?"""
     birthday = str(row["id_number"])[10:14]
-    start = row["start_date"][5:].replace("-", "")
-    end = row["end_date"][5:].replace("-", "")
+    start = str(row["start_date"])[5:].replace("-", "")
+    end = str(row["end_date"])[5:].replace("-", "")
     if start <= end:
         return start < birthday <= end
     return birthday > start or birthday <= end  # across New Year
