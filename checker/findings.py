@@ -323,18 +323,27 @@ class Finding:
         return self.render(reveal=True)
 
 
-def on_read_evidence(findings: list[Finding], recognised: set[str]) -> list[Finding]:
-    """``findings`` with every error that rests on a document in ``recognised`` (read by
-    OCR) made a warning: the finding's own document, or one its message names (a sign-in
+def on_read_evidence(findings: list[Finding], read_by_ocr: set[str]) -> list[Finding]:
+    """``findings`` with every error that rests on a document in ``read_by_ocr`` made a
+    warning: the finding's own document, or one its message names (a sign-in
     row not in a scanned ledger). Recognition is never certain evidence: a digit or a
     whole line of a cell may be missed with a high score, and a value cut short still
     parses (``2024.08.2`` for ``2024.08.27``). The reviewer is asked to look at the scan."""
-    if not recognised:
+    if not read_by_ocr:
         return findings
     for finding in findings:
         if finding.severity != "error":
             continue
         named = {finding.document, *(v for v in finding.params.values() if isinstance(v, str))}
-        if named & recognised:
+        if named & read_by_ocr:
             finding.severity = "warning"
     return findings
+
+
+def softened(finding: Finding) -> bool:
+    """Is ``finding`` a warning only because it rests on a scan (:func:`on_read_evidence`)?
+    What would be an error on a typed document still stops what must not build on it
+    (``registry add``)."""
+    code = CATALOGUE[finding.code]
+    meant = code.messages[finding.variant].severity or code.severity
+    return finding.severity == "warning" and meant == "error"

@@ -52,3 +52,7 @@ class PackageResult:
 
     def all_findings(self) -> list[Finding]:
         return [f for d in self.documents for f in d.findings] + self.findings
+
+    def read_by_ocr(self) -> set[str]:
+        """The paths of the documents read by OCR (their findings are warnings)."""
+        return {d.path for d in self.documents if d.extraction.engine == "ocr"}

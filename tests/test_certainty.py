@@ -154,3 +154,23 @@ def test_what_rests_on_a_scan_is_a_warning() -> None:
 
 def _example(code: str) -> dict[str, object]:
     return dict(CATALOGUE[code].messages[""].example)
+
+
+def test_registry_add_stops_at_what_a_scanned_ledger_only_warns_of() -> None:
+    """A warning that is one only because the ledger was scanned still keeps its rows out
+    of the registry (without --force): a grant is not recorded from an ID number OCR may
+    have misread. A warning of its own kind (a shared phone) does not."""
+    from annexkit.checker.layout import Extraction
+    from annexkit.checker.result import DocumentResult, PackageResult
+    from annexkit.cli.registry import _ledger_errors
+
+    bad_id = Finding(
+        "invalid-id-number", _example("invalid-id-number"), document="台账.png", path="/rows/0"
+    )
+    phones = Finding("duplicate-phone", _example("duplicate-phone"), document="台账.png")
+    ledger = DocumentResult(
+        "台账.png", "png", annex="ledger", data={"rows": []}, extraction=Extraction("ocr", 0.9)
+    )
+    ledger.findings = on_read_evidence([bad_id, phones], {"台账.png"})
+    assert [f.severity for f in ledger.findings] == ["warning", "warning"]
+    assert _ledger_errors(PackageResult("p", documents=[ledger])) == [bad_id]

@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from annexkit.checker.findings import CATALOGUE, Finding
+from annexkit.checker.findings import CATALOGUE, Finding, softened
 from annexkit.checker.report import finding_value
 from annexkit.checker.result import PackageResult
 from annexkit.checker.rules.registry import ledgers
@@ -95,12 +95,14 @@ def _finding_line(finding: Finding, reveal: bool) -> str:
 
 
 def _ledger_errors(result: PackageResult) -> list[Finding]:
+    """The ledger's errors, and on a scanned ledger the warnings that would be errors on a
+    typed one: a grant is not recorded from an ID number OCR may have misread."""
     return [
         f
         for d in result.documents
         if d.annex == "ledger"
         for f in d.findings
-        if f.severity == "error"
+        if f.severity == "error" or softened(f)
     ]
 
 

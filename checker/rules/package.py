@@ -98,7 +98,7 @@ def package_findings(
     """Every package-level finding of ``package`` under ``profile``."""
     context = Package(package, profile, calendar, claim_date)
     findings = on_read_evidence(
-        [f for check in PACKAGE_RULES for f in check(context)], recognised(package)
+        [f for check in PACKAGE_RULES for f in check(context)], package.read_by_ocr()
     )
     if context.provisional:
         years = Join(tuple(sorted(context.provisional)), "、", ", ")
@@ -107,11 +107,6 @@ def package_findings(
 
 
 # ------------------------------------------------------------------------------ helpers
-
-
-def recognised(package: PackageResult) -> set[str]:
-    """The paths of the package's documents read by OCR."""
-    return {d.path for d in package.documents if d.extraction.engine == "ocr"}
 
 
 def _get(data: Any, *path: str) -> Any:

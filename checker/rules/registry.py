@@ -89,8 +89,7 @@ def registry_findings(
         if per_year is not None and len(before) + len(mine) > per_year:
             found.append((order, _over_limit(row, before, len(mine), per_year)))
     findings = [f for _, f in sorted(found, key=lambda item: item[0])]
-    read = {d.path for d in result.documents if d.extraction.engine == "ocr"}
-    return on_read_evidence(findings, read)
+    return on_read_evidence(findings, result.read_by_ocr())
 
 
 # ------------------------------------------------------------------------------- rules
