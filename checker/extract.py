@@ -298,7 +298,7 @@ def _paragraph(paragraph: Paragraph, state: _State) -> None:
     if dangling is not None and not spans and wrapped:
         _assign(dangling[0], text, where, state)
         return
-    _pairs(text, where, state, prose=True, inked_at=inked, scores=scores)
+    _pairs(text, where, state, prose=True, inked_at=inked, scores=scores, spaced=not scores)
     # Only a line that ran full (another value before the label) wraps its last value.
     if len(spans) >= 2 and not spans[-1][1] and re.search(r"[:：]\s*$", text):
         last = spans[-1][0]
@@ -324,15 +324,14 @@ def _pairs(
     inked: bool = False,
     inked_at: tuple[int, ...] = (),
     scores: tuple[float, ...] = (),
-    spaced: bool | None = None,
+    spaced: bool = True,
 ) -> bool:
     """Label：value pairs in a text; True when there were any. ``inked``: the cell holding
     the text carries a signature or stamp, which signs its signature labels; ``inked_at``:
     offsets of inked blanks (``Paragraph.inked``), which sign the label they follow;
-    ``scores``: the OCR score of each character (``Paragraph.scores``); ``spaced``: whether
-    the text kept its spaces (not read by OCR; by default, when it has no scores)."""
+    ``scores``: the OCR score of each character (``Paragraph.scores``); ``spaced``: the
+    text kept its spaces (it was not read by OCR)."""
     found = False
-    spaced = not scores if spaced is None else spaced
     for key, value, (start, end) in inline_spans(state.out.annex, text, prose, spaced=spaced):
         found = True
         signed = inked or any(start <= offset <= end for offset in inked_at)

@@ -40,6 +40,10 @@ class Location:
         return {k: v for k, v in self.__dict__.items() if v is not None and k != "confidence"}
 
 
+SIGNATURE_LABEL = re.compile(r"签名|签字|签章|盖章")
+"""What marks a signature line's label; a cell with two or more is signed blank by blank."""
+
+
 @dataclass
 class Cell:
     text: str

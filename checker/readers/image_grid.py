@@ -40,9 +40,6 @@ class Grid:
     xs: list[int]
     ys: list[int]
     cells: list[GridCell]
-    open_below: bool = False
-    """The rulings run on to the foot of the page with no line under the last row: the row
-    is broken across pages and goes on at the top of the next one."""
 
     @property
     def box(self) -> Box:
@@ -102,18 +99,15 @@ def find_grids(grey: Image, text: Sequence[Box] = ()) -> list[Grid]:
         # character or of a signature that survived the opening does not. Each direction is
         # checked against the other's lines, twice, so that strokes cannot vouch for strokes.
         ys = _cluster(across, tolerance)
-        open_end = _open_end(down, ys, height, tolerance)
-        if open_end is not None:
-            ys.append(open_end)
+        # A row cut off by the foot of the page (it goes on on the next one) ends there.
+        ys += _open_end(down, ys, height, tolerance)
         xs = _cluster(_ending_on(down, ys, tolerance), tolerance)
         for _ in range(2):
             ys = _cluster(_ending_on(across, xs, tolerance), tolerance)
             xs = _cluster(_ending_on(down, ys, tolerance), tolerance)
         if len(ys) < 2 or len(xs) < 2:
             continue
-        grid = _grid(xs, ys, Rulings(binary, horizontal, vertical, text), tolerance)
-        grid.open_below = open_end is not None and ys[-1] == open_end
-        grids.append(grid)
+        grids.append(_grid(xs, ys, Rulings(binary, horizontal, vertical, text), tolerance))
     grids.sort(key=lambda g: g.ys[0])
     return grids
 
@@ -123,13 +117,13 @@ OPEN_END_PAGE = 0.8
 height end where the page does, in the middle of a row."""
 
 
-def _open_end(down: list[Segment], ys: list[int], height: int, tolerance: int) -> int | None:
+def _open_end(down: list[Segment], ys: list[int], height: int, tolerance: int) -> list[int]:
     """Where a table's last row is cut off by the end of the page: three vertical rulings or
     more, running down from the table's last line, all stopping at the same place low on the
     page with no line across there. (A row that does not fit may be broken across pages;
-    the page shows no line under its first part.)"""
+    the page shows no line under its first part.) The line to close it with, if any."""
     if not ys:
-        return None
+        return []
     last = ys[-1]
     ends = sorted(
         s[2] for s in down if abs(s[1] - last) <= tolerance and s[2] > last + 3 * tolerance
@@ -141,8 +135,8 @@ def _open_end(down: list[Segment], ys: list[int], height: int, tolerance: int) -
         if len(group) > len(best):
             best = group
     if len(best) < 3 or min(best) < OPEN_END_PAGE * height:
-        return None
-    return round(max(best))
+        return []
+    return [round(max(best))]
 
 
 def _ruling_mask(binary: Mask, length: int, *, horizontal: bool) -> Mask:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..layout import Block, Cell, Paragraph, Table
+from ..layout import SIGNATURE_LABEL, Block, Cell, Paragraph, Table
 from .geometry import Box, Glyph, PageContent
 from .grid import Grid, find_grids
 from .textlines import Line, is_wide, lines_of, text_of
@@ -115,17 +115,14 @@ def _table(grid: Grid, glyphs: list[list[Glyph]], content: PageContent) -> Table
             bbox=_rounded(box),
             ink=_ink(box, content.ink),
         )
-        if cell.ink and len(_SIGNATURE_LABEL.findall(cell.text)) >= 2:
+        if cell.ink and len(SIGNATURE_LABEL.findall(cell.text)) >= 2:
             cell.marks = _cell_marks(lines_of(region_glyphs), box, content.ink)
         cells.append(cell)
     return Table(0, cells, page=content.number)
 
 
-_SIGNATURE_LABEL = re.compile(r"签名|签字|签章|盖章")
-
-
 def _cell_marks(lines: list[Line], box: Box, ink: list[Box]) -> tuple[int, ...]:
-    """Offsets into a cell's text (its lines joined by ``\n``) where its marks stand: a
+    """Offsets into a cell's text (its lines joined by line breaks) where its marks stand: a
     cell of several signature lines (授课老师（签名）：… 班主任（签名）：…) is signed only
     where a picture stands, as a free line is."""
     inside = [
@@ -133,19 +130,16 @@ def _cell_marks(lines: list[Line], box: Box, ink: list[Box]) -> tuple[int, ...]:
         for m in ink
         if box[0] <= (m[0] + m[2]) / 2 <= box[2] and box[1] <= (m[1] + m[3]) / 2 <= box[3]
     ]
+    centres = [(line.top + line.bottom) / 2 for line in lines]
+    nearest: dict[int, list[Box]] = {}
+    for mark in inside:
+        middle = (mark[1] + mark[3]) / 2
+        index = min(range(len(lines)), key=lambda k: abs(centres[k] - middle))
+        nearest.setdefault(index, []).append(mark)
     offsets: list[int] = []
     start = 0
     for index, line in enumerate(lines):
-        mine = [
-            m
-            for m in inside
-            if index
-            == min(
-                range(len(lines)),
-                key=lambda k: abs((lines[k].top + lines[k].bottom - m[1] - m[3]) / 2),
-            )
-        ]
-        offsets += [start + offset for offset in _inked(line, mine)]
+        offsets += [start + offset for offset in _inked(line, nearest.get(index, []))]
         start += len(line.text) + 1
     return tuple(offsets)
 

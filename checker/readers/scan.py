@@ -28,6 +28,7 @@ import cv2
 import numpy as np
 
 from ..layout import (
+    SIGNATURE_LABEL,
     Block,
     Cell,
     Extraction,
@@ -405,7 +406,7 @@ def _table(grid: Grid, number: int, scale: float, image: Image, columns: list[Co
             printed = [t.box for t in spot.texts if any(word in t.text for word in _PRINTED)]
             signed = _signed_at(image, spot.box, printed, 72.0 / scale if scale else None)
             cell.ink = None if signed is None else float(signed)
-        if len(_SIGNATURE_LABEL.findall(text)) >= 2 and scale:
+        if len(SIGNATURE_LABEL.findall(text)) >= 2 and scale:
             # Several signature lines in one cell (授课老师（签名）：… 班主任（签名）：…):
             # ink in the cell signs only the blank it stands in, as on a free line.
             marks: list[int] = []
@@ -429,7 +430,6 @@ def _table(grid: Grid, number: int, scale: float, image: Image, columns: list[Co
 RESIDUAL_SKEW = 1.5
 """Degrees a ruling line may still be tilted on a deskewed page (the ink reader's search)."""
 _SIGNATURE_WORDS = ("签名", "签字", "签章", "盖章", "签到", "签退")
-_SIGNATURE_LABEL = re.compile(r"签名|签字|签章|盖章")
 
 
 def _may_be_signed(spot: GridCell, labelled: list[GridCell], columns: list[Column]) -> bool:
