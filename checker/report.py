@@ -13,16 +13,13 @@ rendered from their parameters at that moment, masked unless ``--reveal``.
 from __future__ import annotations
 
 import copy
-import html
+import importlib
 import json
 import re
 import unicodedata
-import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
-from urllib.parse import quote
 
 from annexkit import ANNEXES, __version__
 from annexkit.checker.findings import CATALOGUE, Finding
@@ -455,259 +452,21 @@ def _finding_text(finding: Mapping[str, Any]) -> str:
     return _one_line(text)
 
 
-# --------------------------------------------------------------------------------- JUnit
-
-
-def _xml(text: str) -> str:
-    return _printable(text)
-
-
-def _detail(finding: Mapping[str, Any]) -> str:
-    parts = [
-        f"{SEVERITY_ZH.get(finding['severity'], finding['severity'])} {finding['code']}",
-        location_text(finding["location"]),
-        _finding_text(finding),
-    ]
-    return _xml("  ".join(p for p in parts if p))
-
-
-def render_junit(report: Report) -> str:
-    """JUnit XML for CI test tabs: one testsuite per package, one testcase per document (and
-    one for the package-level checks) with a ``failure`` per error finding; warnings and
-    infos go to the testcase's ``system-out``."""
-    root = ET.Element("testsuites", name=TOOL_NAME)
-    total_tests = total_failures = 0
-    for package in report["packages"]:
-        suite = ET.SubElement(root, "testsuite", name=_xml(package["path"]))
-        props = ET.SubElement(suite, "properties")
-        ET.SubElement(props, "property", name="profile", value=_xml(package["profile"]))
-        tests = failures = 0
-        for document, findings in _groups(package):
-            tests += 1
-            case = ET.SubElement(
-                suite,
-                "testcase",
-                classname=(document["annex"] or "unknown") if document else "package",
-                name=_xml(document["path"] if document else PACKAGE_LEVEL),
-            )
-            errors = [f for f in findings if f["severity"] == "error"]
-            for finding in errors:
-                failure = ET.SubElement(
-                    case, "failure", type=finding["code"], message=_xml(finding["message"])
-                )
-                failure.text = _detail(finding)
-            others = [f for f in findings if f["severity"] != "error"]
-            if others:
-                ET.SubElement(case, "system-out").text = "\n".join(_detail(f) for f in others)
-            failures += bool(errors)
-        suite.set("tests", str(tests))
-        suite.set("failures", str(failures))
-        suite.set("errors", "0")
-        suite.set("skipped", "0")
-        total_tests += tests
-        total_failures += failures
-    root.set("tests", str(total_tests))
-    root.set("failures", str(total_failures))
-    root.set("errors", "0")
-    ET.indent(root)
-    body = ET.tostring(root, encoding="unicode")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
-
-
-# --------------------------------------------------------------------------------- SARIF
-
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-
-
-def artifact_uri(package_path: str, document_path: str | None) -> str:
-    """A URI reference for a document: package path + document path, percent-encoded.
-
-    A PDF part (``x.pdf#pages=3-5``) points at its file, whose page the location's
-    properties give; absolute paths become ``file:`` URIs, since ``C:/…`` would otherwise
-    read as a URI with the scheme ``c``."""
-    joined = package_path.replace("\\", "/").rstrip("/")
-    if document_path:
-        joined += "/" + document_path.split("#pages=", 1)[0].replace("\\", "/")
-    windows = PureWindowsPath(joined)
-    if windows.drive and windows.is_absolute():
-        return windows.as_uri()
-    if joined.startswith("/"):
-        return PurePosixPath(joined).as_uri()
-    return quote(joined, safe="/")
-
-
-def _sarif_rules() -> list[dict[str, Any]]:
-    return [
-        {
-            "id": code.name,
-            "shortDescription": {"text": code.title},
-            "fullDescription": {"text": code.description},
-            "defaultConfiguration": {"level": SARIF_LEVELS[code.severity]},
-            "properties": {"scope": code.scope},
-        }
-        for code in CATALOGUE.values()
-    ]
-
-
-def _sarif_result(
-    package: Mapping[str, Any], finding: Mapping[str, Any], rule_index: int
-) -> dict[str, Any]:
-    location = dict(finding["location"])
-    physical: dict[str, Any] = {
-        "artifactLocation": {"uri": artifact_uri(package["path"], finding["document"])}
-    }
-    if isinstance(location.get("row"), int) and location["row"] >= 1:
-        physical["region"] = {"startLine": location["row"]}
-    sarif_location: dict[str, Any] = {"physicalLocation": physical}
-    if location:
-        sarif_location["properties"] = location
-    label = field_label(finding["annex"], finding["path"])
-    if label:
-        sarif_location["message"] = {"text": label}
-    properties = {
-        k: finding[k] for k in ("annex", "document", "path", "value") if finding[k] is not None
-    }
-    result: dict[str, Any] = {
-        "ruleId": finding["code"],
-        "ruleIndex": rule_index,
-        "level": SARIF_LEVELS.get(finding["severity"], "warning"),
-        "message": {"text": finding["message"]},
-        "locations": [sarif_location],
-    }
-    if properties:
-        result["properties"] = properties
-    return result
-
-
-def render_sarif(report: Report) -> str:
-    """SARIF 2.1.0 for code-scanning tools: the catalogue as the driver's rules, one result
-    per finding. SARIF regions are line-based, so ``startLine`` is the table row where known
-    and page/table/row/column (or sheet/cell) travel in the location's ``properties``."""
-    index = {name: i for i, name in enumerate(CATALOGUE)}
-    results = [
-        _sarif_result(package, finding, index[finding["code"]])
-        for package in report["packages"]
-        for finding in package["findings"]
-    ]
-    sarif = {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": report["tool"]["name"],
-                        "version": report["tool"]["version"],
-                        "rules": _sarif_rules(),
-                    }
-                },
-                "results": results,
-                "properties": {
-                    "report_version": report["report_version"],
-                    "valid": report["valid"],
-                    "summary": report["summary"],
-                },
-            }
-        ],
-    }
-    return json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"
-
-
-# ---------------------------------------------------------------------------------- HTML
-
-_HTML_STYLE = """
-body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif;
-       margin: 2em; color: #222; }
-h1 small { font-weight: normal; color: #666; font-size: 0.6em; }
-.summary { padding: 0.6em 1em; border-radius: 4px; font-weight: bold; }
-.summary.valid { background: #e6f4ea; color: #1e6b34; }
-.summary.invalid { background: #fce8e6; color: #a50e0e; }
-table { border-collapse: collapse; width: 100%; margin: 0.5em 0 2em; }
-th, td { border: 1px solid #ccc; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
-thead th { background: #f1f3f4; }
-tr.document th { background: #e8eaed; font-weight: bold; }
-tr.document .facts { font-weight: normal; color: #555; margin-left: 1em; }
-tr.none td { color: #1e6b34; }
-tr.error td.severity { background: #d93025; color: #fff; }
-tr.error { background: #fce8e6; }
-tr.warning td.severity { background: #f9ab00; color: #000; }
-tr.warning { background: #fef7e0; }
-tr.info td.severity { background: #1a73e8; color: #fff; }
-tr.info { background: #e8f0fe; }
-code { font-family: "Noto Sans Mono", Consolas, monospace; }
-"""
-
-
-def _e(text: Any) -> str:
-    return html.escape(_printable(str(text)), quote=True)
-
-
-def render_html(report: Report) -> str:
-    """One self-contained HTML page (no scripts, no external files): a summary, then a
-    table per package with each document's findings coloured by severity."""
-    state = "valid" if report["valid"] else "invalid"
-    verdict = "通过 passed" if report["valid"] else "未通过 failed"
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="zh-CN">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>培训材料检查报告 – {_e(report['tool']['name'])}</title>",
-        f"<style>{_HTML_STYLE}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>培训材料检查报告 <small>{_e(report['tool']['name'])} "
-        f"{_e(report['tool']['version'])}</small></h1>",
-        f'<p class="summary {state}">{verdict}: {_e(summary_line(report))}</p>',
-    ]
-    header = "".join(
-        f"<th>{h}</th>"
-        for h in (
-            "级别 Severity",
-            "代码 Code",
-            "位置 Location",
-            "字段 Field",
-            "说明 Message",
-            "值 Value",
-        )
-    )
-    for package in report["packages"]:
-        out.append(
-            f"<h2>材料包 <code>{_e(package['path'])}</code> "
-            f"<small>profile: {_e(package['profile'])}</small></h2>"
-        )
-        out.append(f"<table>\n<thead><tr>{header}</tr></thead>\n<tbody>")
-        for document, findings in _groups(package):
-            if document is None and not findings:
-                continue
-            title = _e(_document_header(document))
-            out.append(f'<tr class="document"><th colspan="6">{title}</th></tr>')
-            if not findings:
-                out.append('<tr class="none"><td colspan="6">未发现问题 no findings</td></tr>')
-            for f in findings:
-                code = CATALOGUE.get(f["code"])
-                code_title = _e(code.title if code else "")
-                out.append(
-                    f'<tr class="{_e(f["severity"])}">'
-                    f'<td class="severity">{_e(SEVERITY_ZH.get(f["severity"], f["severity"]))}</td>'
-                    f'<td><code title="{code_title}">{_e(f["code"])}</code></td>'
-                    f"<td>{_e(location_text(f['location']))}</td>"
-                    f"<td>{_e(field_label(f['annex'], f['path']))}</td>"
-                    f"<td>{_e(f['message'])}</td>"
-                    f"<td><code>{_e(value_text(f['value']))}</code></td>"
-                    "</tr>"
-                )
-        out.append("</tbody>\n</table>")
-    out += ["</body>", "</html>"]
-    return "\n".join(out) + "\n"
-
-
-FORMATS: dict[str, Callable[[Report], str]] = {
-    "text": render_text,
-    "json": render_json,
-    "junit": render_junit,
-    "sarif": render_sarif,
-    "html": render_html,
+_RENDERERS: dict[str, str] = {
+    "text": "annexkit.checker.report:render_text",
+    "json": "annexkit.checker.report:render_json",
+    "junit": "annexkit.checker.report_junit:render_junit",
+    "sarif": "annexkit.checker.report_sarif:render_sarif",
+    "html": "annexkit.checker.report_html:render_html",
 }
-"""Output formats by ``--format`` name; each renders a report built by :func:`build_report`."""
+
+
+def renderer(fmt: str) -> Callable[[Report], str]:
+    """The renderer of ``--format fmt``; each module is imported when its format is used."""
+    module, name = _RENDERERS[fmt].split(":")
+    render: Callable[[Report], str] = getattr(importlib.import_module(module), name)
+    return render
+
+
+FORMATS: tuple[str, ...] = tuple(_RENDERERS)
+"""The ``--format`` names; :func:`renderer` gives each one's function."""

@@ -16,18 +16,18 @@ from annexkit.checker.layout import Extraction
 from annexkit.checker.report import (
     FORMATS,
     UnknownSelectorError,
-    artifact_uri,
     build_report,
     display_width,
     exit_status,
     is_selected,
     location_text,
-    render_html,
     render_json,
-    render_junit,
-    render_sarif,
     render_text,
+    renderer,
 )
+from annexkit.checker.report_html import render_html
+from annexkit.checker.report_junit import render_junit
+from annexkit.checker.report_sarif import artifact_uri, render_sarif
 from annexkit.checker.result import DocumentResult, PackageResult
 from annexkit.checker.rules_doc import render_rules
 from annexkit.contract.masking import mask_text
@@ -371,7 +371,7 @@ def test_no_identifier_survives_anywhere_in_the_report(report: dict[str, Any]) -
         for secret in (ID_A, ID_B, ID_BAD, MOBILE, MOBILE_B, LANDLINE, ID_A[6:14]):
             assert secret not in output
     for fmt in ("junit", "sarif"):
-        output = FORMATS[fmt](report)
+        output = renderer(fmt)(report)
         assert ID_BAD not in output and MOBILE_B not in output and ID_B not in output
 
 
@@ -453,7 +453,7 @@ def test_id_stored_as_a_number_is_masked() -> None:
 def test_formats_table() -> None:
     assert set(FORMATS) == {"text", "json", "junit", "sarif", "html"}
     report = build_report([package()])
-    for render in FORMATS.values():
+    for render in map(renderer, FORMATS):
         assert isinstance(render(report), str)
 
 

@@ -127,11 +127,11 @@ def check(
     from annexkit.checker.engine import CheckOptions
     from annexkit.checker.readers.limits import ReadLimits
     from annexkit.checker.report import (
-        FORMATS,
         UnknownSelectorError,
         build_report,
         check_selectors,
         exit_status,
+        renderer,
     )
 
     chosen = list(formats) or ["text"]
@@ -181,9 +181,9 @@ def check(
     report = build_report(results, reveal=reveal, select=selected, ignore=ignored)
     for fmt, target in zip(chosen, outputs, strict=False):
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(FORMATS[fmt](report), "utf-8")
+        target.write_text(renderer(fmt)(report), "utf-8")
     for fmt in to_stdout:
-        click.echo(FORMATS[fmt](report).rstrip("\n"))
+        click.echo(renderer(fmt)(report).rstrip("\n"))
     sys.exit(exit_status(report))
 
 
