@@ -12,7 +12,7 @@ from annexkit.checker.findings import Finding, Join, on_read_evidence
 from annexkit.checker.layout import LayoutDocument
 from annexkit.checker.readers import read
 from annexkit.checker.readers.errors import UnreadableDocument
-from annexkit.checker.result import DocumentResult
+from annexkit.checker.result import DocumentResult, PageBox
 from annexkit.checker.rules.document import check_record
 from annexkit.contract.schema import pointer
 from annexkit.contract.text import Text
@@ -176,6 +176,11 @@ def check_layout(layout: LayoutDocument, display: str) -> DocumentResult:
     extracted = extract(layout, classification.annex)
     result.data = extracted.data
     result.locations = {pointer(p): w.as_dict() for p, w in extracted.sources.items()}
+    result.boxes = {
+        pointer(p): PageBox(w.page, *w.bbox)
+        for p, w in extracted.sources.items()
+        if w.bbox is not None and w.page is not None
+    }
     findings = check_record(extracted)
     uncertain = uncertain_values(extracted)
     result.uncertain = {pointer(p): score for p, score in uncertain.items()}

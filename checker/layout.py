@@ -35,9 +35,16 @@ class Location:
     confidence: float | None = None
     """OCR score (0–1) of the text read there, where the text came from OCR. Not a place:
     left out of :meth:`as_dict`."""
+    bbox: tuple[float, float, float, float] | None = None
+    """The cell's box on its page (as :attr:`Cell.bbox`), for outlining it in a copy or a
+    picture of the page; not part of the contract's location, so left out of :meth:`as_dict`."""
 
     def as_dict(self) -> dict[str, int | str]:
-        return {k: v for k, v in self.__dict__.items() if v is not None and k != "confidence"}
+        return {
+            k: v
+            for k, v in self.__dict__.items()
+            if v is not None and k not in ("confidence", "bbox")
+        }
 
 
 SIGNATURE_LABEL = re.compile(r"签名|签字|签章|盖章")
@@ -101,6 +108,7 @@ class Table:
             sheet=self.sheet,
             cell=cell.ref,
             confidence=cell.confidence,
+            bbox=cell.bbox,
         )
 
 

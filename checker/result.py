@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from annexkit.checker.findings import Finding
 from annexkit.checker.layout import Extraction
+
+
+class PageBox(NamedTuple):
+    """A box on a page of a document: page (1-based), then x0, top, x1, bottom in points
+    from the page's top-left corner as displayed (rotation and crop box applied)."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
 
 
 @dataclass
@@ -40,6 +51,34 @@ class DocumentResult:
     locations: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Where each value of ``data`` was read (JSON pointer → location), for package rules
     that point at a row; not part of the JSON report."""
+    boxes: dict[str, PageBox] = field(default_factory=dict)
+    """The cell each value of ``data`` was read from, on its page (JSON pointer → box), where
+    the reader knows geometry (PDF and scans): for outlining findings in annotated copies
+    and page pictures. Not part of the JSON report."""
+
+    def box_of(self, pointer: str | None, page: int | None = None) -> PageBox | None:
+        """Where to outline a finding at ``pointer``: the cell of that value, or for a row
+        or an object the union of its cells (on one page: ``page`` if given, else the first
+        cell's), or the cell of the nearest enclosing value read. None when unknown."""
+        if not pointer:
+            return None
+        if pointer in self.boxes:
+            return self.boxes[pointer]
+        inside = [b for p, b in self.boxes.items() if p.startswith(pointer + "/")]
+        if page is not None:
+            inside = [b for b in inside if b.page == page]
+        if inside:
+            first = inside[0].page
+            same = [b for b in inside if b.page == first]
+            return PageBox(
+                first,
+                min(b.x0 for b in same),
+                min(b.top for b in same),
+                max(b.x1 for b in same),
+                max(b.bottom for b in same),
+            )
+        parent = pointer.rsplit("/", 1)[0]
+        return self.box_of(parent, page) if parent != pointer else None
 
 
 @dataclass
