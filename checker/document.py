@@ -176,6 +176,7 @@ def check_layout(layout: LayoutDocument, display: str) -> DocumentResult:
     extracted = extract(layout, classification.annex)
     result.data = extracted.data
     result.locations = {pointer(p): w.as_dict() for p, w in extracted.sources.items()}
+    result.turns = dict(layout.turns)
     result.boxes = {
         pointer(p): PageBox(w.page, *w.bbox)
         for p, w in extracted.sources.items()

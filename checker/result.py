@@ -56,6 +56,10 @@ class DocumentResult:
     the reader knows geometry (PDF and scans): for outlining findings in annotated copies
     and page pictures. Not part of the JSON report."""
 
+    turns: dict[int, int] = field(default_factory=dict)
+    """Scans: the clockwise quarter turn (0, 90, 180, 270) that showed each page upright;
+    the boxes of a scanned page are on the page so turned."""
+
     def box_of(self, pointer: str | None, page: int | None = None) -> PageBox | None:
         """Where to outline a finding at ``pointer``: the cell of that value, or for a row
         or an object the union of its cells (on one page: ``page`` if given, else the first
