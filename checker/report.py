@@ -189,6 +189,19 @@ def _document_dict(document: DocumentResult, reveal: bool) -> dict[str, Any]:
     }
 
 
+def reported_findings(
+    package: PackageResult, select: set[str] | None = None, ignore: set[str] | None = None
+) -> list[tuple[Finding, DocumentResult | None]]:
+    """The findings of ``package`` that its report lists, in the report's order, each with
+    the document it was filed under (None: package-level). The n-th entry is the report's
+    ``findings[n]``: what annotated copies and page pictures use to find a finding's cell."""
+    owned: list[tuple[Finding, DocumentResult | None]] = [
+        (f, d) for d in package.documents for f in d.findings
+    ]
+    owned += [(f, None) for f in package.findings]
+    return [(f, d) for f, d in owned if is_selected(f.code, select, ignore)]
+
+
 def build_report(
     packages: list[PackageResult],
     *,
@@ -211,13 +224,7 @@ def build_report(
     n_documents = 0
     for package in packages:
         findings: list[dict[str, Any]] = []
-        owned: list[tuple[Finding, DocumentResult | None]] = [
-            (f, d) for d in package.documents for f in d.findings
-        ]
-        owned += [(f, None) for f in package.findings]
-        for finding, document in owned:
-            if not is_selected(finding.code, select, ignore):
-                continue
+        for finding, document in reported_findings(package, select, ignore):
             entry = _finding_dict(finding, document, reveal)
             findings.append(entry)
             by_code[entry["code"]] += 1
