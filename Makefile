@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.annexkit-installed
-DEBIAN_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk fonts-liberation poppler-utils
+DEBIAN_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk fonts-liberation poppler-utils chromium
 SAMPLE := samples/classes/jiangmen-electrician-2025/class.yaml
 
 .PHONY: setup system-packages run test lint typecheck unit samples install-check bench clean
@@ -19,10 +19,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-# LibreOffice (DOCX→PDF), CJK fonts, Liberation (metric-compatible Times New Roman) and
-# poppler-utils (pdffonts, pdftoppm) come from Debian.
+# LibreOffice (DOCX→PDF), CJK fonts, Liberation (metric-compatible Times New Roman),
+# poppler-utils (pdffonts, pdftoppm) and Chromium (the HTML report's and the web page's
+# browser tests, driven headless; no browser is downloaded) come from Debian.
 system-packages:
 	@if command -v soffice >/dev/null && command -v pdffonts >/dev/null \
+	    && command -v chromium >/dev/null \
 	    && fc-list 2>/dev/null | grep -q 'Noto Serif CJK SC' \
 	    && fc-list 2>/dev/null | grep -q 'Liberation Serif'; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
