@@ -47,8 +47,8 @@ run: setup
 	@echo "样例材料已生成 / sample package written to: $$(pwd)/out/sample"
 
 lint: setup
-	$(BIN)/ruff check annexkit checker generator scripts tests benchmarks
-	$(BIN)/ruff format --check annexkit checker generator scripts tests benchmarks
+	$(BIN)/ruff check annexkit checker generator service scripts tests benchmarks
+	$(BIN)/ruff format --check annexkit checker generator service scripts tests benchmarks
 
 typecheck: setup
 	$(BIN)/python scripts/typecheck.py

@@ -102,6 +102,10 @@ class PackageSource:
     """The zip holding the documents, when they come from one."""
     members: list[ZipMember] = field(default_factory=list, repr=False)
     """The archive entries behind :attr:`documents`, same order."""
+    location: Path | None = None
+    """The folder or file on disk, for a package not inside an archive. :attr:`path` is
+    for people and may differ from it: a name that is not valid UTF-8 is shown decoded
+    (:func:`display_path`)."""
 
     @contextmanager
     def open(self, max_bytes: int | None = None) -> Iterator[OpenedPackage]:
@@ -143,7 +147,7 @@ def discover(
             # A file named explicitly is a document even if it looks like a lock file: the
             # user asked for it.
             packages.append(PackageSource(shown, documents=[(path, path.name)]))
-    return packages
+    return [_displayed(package) for package in packages]
 
 
 # --- messages ------------------------------------------------------------------------------
@@ -172,6 +176,61 @@ def size_text(size: float) -> str:
             text = f"{value:.0f}" if value >= 10 else f"{value:.1f}".removesuffix(".0")
             return f"{text} {unit}"
     return f"{size:.0f} B"
+
+
+# --- names ---------------------------------------------------------------------------------
+
+# Python turns bytes of a file name that are not valid in the file system encoding into lone
+# surrogates U+DC80–U+DCFF (PEP 383); no report format can encode them.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def display_path(text: str) -> str:
+    """``text``, a path from the file system, as people read it. A name whose bytes are not
+    UTF-8 — typically GBK, from a zip made on a Chinese Windows and unpacked by a tool that
+    kept the bytes — is shown decoded as GB18030 when that decodes cleanly, else with its
+    undecodable bytes escaped (``\\xff``). Each path part is decoded by itself, since a
+    GBK folder may sit in a UTF-8 one. Text without such bytes is returned unchanged."""
+    if not _ESCAPED_BYTE.search(text):
+        return text
+    # Split on "/" only: a GBK character's second byte may be 0x5C, a backslash.
+    return "/".join(_display_part(part) for part in text.split("/"))
+
+
+def _display_part(part: str) -> str:
+    if not _ESCAPED_BYTE.search(part):
+        return part
+    raw = os.fsencode(part)
+    # UTF-8 first: under a C locale without UTF-8 mode even UTF-8 names arrive escaped.
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def _displayed(source: PackageSource) -> PackageSource:
+    """``source`` with every name it shows (its path, its documents' paths, its findings)
+    made printable by :func:`display_path`; the files are still reached by their real
+    names (:attr:`PackageSource.location`, the paths in :attr:`PackageSource.documents`)."""
+    if source.archive is None and source.location is None:
+        source.location = Path(source.path)
+    source.path = display_path(source.path)
+    source.documents = [(path, display_path(shown)) for path, shown in source.documents]
+    for finding in source.refusals:
+        if finding.document is not None:
+            finding.document = display_path(finding.document)
+        finding.params = {key: _displayed_param(value) for key, value in finding.params.items()}
+    return source
+
+
+def _displayed_param(value: Any) -> Any:
+    if isinstance(value, str):
+        return display_path(value)
+    if isinstance(value, Text):
+        return Text(display_path(value.zh), display_path(value.en))
+    return value
 
 
 # --- folders -------------------------------------------------------------------------------
@@ -594,13 +653,24 @@ def _decoded_name(info: zipfile.ZipInfo) -> str:
             raw = name.encode("cp437")
         except UnicodeEncodeError:
             raw = b""
-        for encoding in ("utf-8", "gb18030"):
-            try:
-                name = raw.decode(encoding) if raw else name
-                break
-            except UnicodeDecodeError:
-                continue
-    return name.replace("\\", "/")
+        if raw:
+            name = _decoded_bytes(raw)
+    # Escaped only now: the escapes' backslashes must not become separators.
+    name = name.replace("\\", "/")
+    return _ESCAPED_BYTE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", name)
+
+
+def _decoded_bytes(raw: bytes) -> str:
+    """An entry name stored without the UTF-8 flag: UTF-8 anyway (many tools forget the
+    flag), else GBK/GB18030 (Windows Explorer on a Chinese system), else with its
+    undecodable bytes as surrogate escapes, for :func:`_decoded_name` to show escaped
+    (``\\xff``) rather than as CP437 mojibake."""
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "surrogateescape")
 
 
 def _safe_entries(infos: list[zipfile.ZipInfo]) -> tuple[list[_Entry], list[Finding]]:
@@ -824,6 +894,7 @@ __all__ = [
     "PackageSource",
     "ZipMember",
     "discover",
+    "display_path",
     "size_text",
     "too_large",
     "unreadable",

@@ -70,7 +70,7 @@ class CheckOptions:
 def is_package(source: PackageSource) -> bool:
     """A folder or archive is a package; a lone document named by the user is checked by
     itself, without the package rules (it cannot have its companions)."""
-    path = Path(source.path)
+    path = source.location or Path(source.path)
     return source.archive is not None or not path.is_file() or path.suffix.lower() == ".zip"
 
 
@@ -163,7 +163,8 @@ def _run(
     # closing: a caller that stops early (or a failing registry) stops the workers at once.
     with closing(batch) as results:
         for source, result in zip(packages, results, strict=True):
-            reference = profile_reference(options.profile or source.profile, Path(source.path))
+            where = source.location or Path(source.path)
+            reference = profile_reference(options.profile or source.profile, where)
             profile = profiles.get(reference)
             if is_package(source):
                 day = options.claim_date or source.claim_date or options.today

@@ -465,13 +465,15 @@ _RENDERERS: dict[str, str] = {
     "junit": "annexkit.checker.report_junit:render_junit",
     "sarif": "annexkit.checker.report_sarif:render_sarif",
     "html": "annexkit.checker.report_html:render_html",
+    "xlsx": "annexkit.checker.report_xlsx:render_xlsx",
 }
 
 
-def renderer(fmt: str) -> Callable[[Report], str]:
-    """The renderer of ``--format fmt``; each module is imported when its format is used."""
+def renderer(fmt: str) -> Callable[[Report], str | bytes]:
+    """The renderer of ``--format fmt``; each module is imported when its format is used.
+    Text formats give ``str``, binary ones (``xlsx``) ``bytes``."""
     module, name = _RENDERERS[fmt].split(":")
-    render: Callable[[Report], str] = getattr(importlib.import_module(module), name)
+    render: Callable[[Report], str | bytes] = getattr(importlib.import_module(module), name)
     return render
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -10,7 +11,7 @@ from pathlib import Path
 from annexkit.contract.text import AnnexkitError
 from annexkit.generator.package import Document
 from annexkit.generator.pdf import convert_to_pdf
-from annexkit.generator.render import render_docx
+from annexkit.generator.render import new_file_mode, render_docx
 
 
 class OutputExistsError(AnnexkitError):
@@ -54,6 +55,8 @@ def write_documents(
         written = []
         for path in produced:
             target = outdir / path.name
+            # LibreOffice's PDFs and the DOCX files alike: one mode for every file written.
+            os.chmod(path, new_file_mode())
             shutil.move(str(path), target)
             written.append(target)
     return sorted(written, key=planned.index)

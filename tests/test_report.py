@@ -27,7 +27,7 @@ from annexkit.checker.report import (
 )
 from annexkit.checker.report_html import render_html
 from annexkit.checker.report_junit import render_junit
-from annexkit.checker.report_sarif import artifact_uri, render_sarif
+from annexkit.checker.report_sarif import render_sarif, start_line
 from annexkit.checker.result import DocumentResult, PackageResult
 from annexkit.checker.rules_doc import render_rules
 from annexkit.contract.masking import mask_text
@@ -371,8 +371,9 @@ def test_no_identifier_survives_anywhere_in_the_report(report: dict[str, Any]) -
         for secret in (ID_A, ID_B, ID_BAD, MOBILE, MOBILE_B, LANDLINE, ID_A[6:14]):
             assert secret not in output
     for fmt in ("junit", "sarif"):
-        output = renderer(fmt)(report)
-        assert ID_BAD not in output and MOBILE_B not in output and ID_B not in output
+        rendered = renderer(fmt)(report)
+        assert isinstance(rendered, str)
+        assert ID_BAD not in rendered and MOBILE_B not in rendered and ID_B not in rendered
 
 
 def test_values_and_messages_are_masked(report: dict[str, Any]) -> None:
@@ -451,10 +452,12 @@ def test_id_stored_as_a_number_is_masked() -> None:
 
 
 def test_formats_table() -> None:
-    assert set(FORMATS) == {"text", "json", "junit", "sarif", "html"}
+    assert set(FORMATS) == {"text", "json", "junit", "sarif", "html", "xlsx"}
     report = build_report([package()])
-    for render in map(renderer, FORMATS):
-        assert isinstance(render(report), str)
+    for fmt in FORMATS:
+        # the one binary format: a workbook is a zip file
+        expected = bytes if fmt == "xlsx" else str
+        assert isinstance(renderer(fmt)(report), expected)
 
 
 def test_text_render(report: dict[str, Any]) -> None:
@@ -509,7 +512,8 @@ def test_text_render_neutralises_control_characters() -> None:
     text = render_text(report)
     assert "\x1b" not in text and "\\x1b[2J\\x0b" in text
     ET.fromstring(render_junit(report).encode("utf-8"))  # still well-formed XML
-    assert "\x0b" not in render_html(report)
+    page = render_html(report)
+    assert "\x0b" not in page and "\x1b" not in page and "\\x1b[2J\\x0b" in page
 
 
 def test_junit_render(report: dict[str, Any]) -> None:
@@ -520,38 +524,66 @@ def test_junit_render(report: dict[str, Any]) -> None:
     (suite,) = root.findall("testsuite")
     assert suite.get("name") == "batch/电工班"
     cases = suite.findall("testcase")
-    # one per document plus one for the package-level checks
+    # a clean document passes; every other one is a case per rule it broke
     assert [c.get("name") for c in cases] == [
         "filing.docx",
-        "台账/ledger.pdf",
-        "signin-0610.xlsx",
-        "scan-4407**********002X.pdf",
-        "材料包整体 package-level",
+        "台账/ledger.pdf [invalid-id-number]",
+        "台账/ledger.pdf [age-mismatch]",
+        "台账/ledger.pdf [low-confidence]",
+        "signin-0610.xlsx [missing-signature]",
+        "signin-0610.xlsx [unknown-teacher]",
+        "scan-4407**********002X.pdf [unknown-document]",
+        "材料包整体 package-level [trainee-not-in-roster]",
+        "材料包整体 package-level [calendar-provisional]",
     ]
-    assert suite.get("tests") == "5" and suite.get("failures") == "4"
-    assert root.get("tests") == "5" and root.get("failures") == "4"
-    ledger_case = cases[1]
-    assert ledger_case.get("classname") == "ledger"
-    failures = ledger_case.findall("failure")
-    assert [f.get("type") for f in failures] == ["invalid-id-number", "age-mismatch"]
-    assert "第1页 表1 第5行 第6列" in (failures[0].text or "")
-    out = ledger_case.find("system-out")
-    assert out is not None and "low-confidence" in (out.text or "")
+    assert {c.get("classname") for c in cases} == {"batch/电工班"}
+    assert suite.get("tests") == "9" and suite.get("failures") == "5"
+    assert root.get("tests") == "9" and root.get("failures") == "5"
+    by_name = {c.get("name"): c for c in cases}
+    (failure,) = by_name["台账/ledger.pdf [invalid-id-number]"].findall("failure")
+    assert failure.get("type") == "invalid-id-number"
+    assert (failure.get("message") or "").startswith("身份证号码：4407**********123X")
+    assert "第1页 表1 第5行 第6列" in (failure.text or "")
     assert cases[0].find("failure") is None  # the filing passes
-    package_case = cases[-1]
-    assert [f.get("type") for f in package_case.findall("failure")] == ["trainee-not-in-roster"]
-    package_out = package_case.find("system-out")
-    assert package_out is not None and "calendar-provisional" in (package_out.text or "")
+    warning = by_name["台账/ledger.pdf [low-confidence]"]
+    assert warning.find("failure") is None
+    out = warning.find("system-out")
+    assert out is not None and "low-confidence" in (out.text or "")
+    package_cases = [c for c in cases if (c.get("name") or "").startswith("材料包整体")]
+    assert [len(c.findall("failure")) for c in package_cases] == [1, 0]
     # a package-level finding that names a document is shown with that document
-    signin_out = cases[2].find("system-out")
-    assert signin_out is not None and f"赵六{NASTY}" in (signin_out.text or "")
-    assert "<script>" in (signin_out.text or "")  # the text survives: XML escaped it
+    teacher = by_name["signin-0610.xlsx [unknown-teacher]"].find("system-out")
+    assert teacher is not None and f"赵六{NASTY}" in (teacher.text or "")
+    assert "<script>" in (teacher.text or "")  # the text survives: XML escaped it
+
+
+def test_junit_lists_every_finding_of_a_rule_in_one_failure() -> None:
+    findings = [
+        Finding(
+            "invalid-phone",
+            {"label": "联系方式", "reason": Text(f"第{n}行不是手机号", f"row {n} is no mobile")},
+            path=f"/rows/{n}/phone",
+            location={"table": 1, "row": n + 2},
+            value=f"1{n}",
+        )
+        for n in range(3)
+    ]
+    document = DocumentResult("l.docx", "docx", annex="ledger", findings=findings)
+    twin = DocumentResult("l.docx", "docx", annex="ledger")
+    report = build_report([PackageResult("p", documents=[document, twin])])
+    cases = ET.fromstring(render_junit(report).encode("utf-8")).findall("testsuite/testcase")
+    names = [c.get("name") for c in cases]
+    # two documents of one name (masking can do that): the names stay unique
+    assert names == ["l.docx [invalid-phone]", "l.docx", "材料包整体 package-level"]
+    (failure,) = cases[0].findall("failure")
+    assert "第0行" in (failure.get("message") or "")
+    assert [ln.split()[1] for ln in (failure.text or "").splitlines()] == ["invalid-phone"] * 3
 
 
 def test_sarif_render(report: dict[str, Any]) -> None:
-    sarif = json.loads(render_sarif(report))
+    sarif = json.loads(render_sarif(report, root=Path("/work"), docs_base_url="https://x.org/r"))
     assert sarif["version"] == "2.1.0"
-    assert "sarif-2.1.0" in sarif["$schema"]
+    assert sarif["$schema"].endswith("/sarif-schema-2.1.0.json")
     (run,) = sarif["runs"]
     driver = run["tool"]["driver"]
     assert driver["name"] == "annexkit" and driver["version"] == annexkit.__version__
@@ -559,7 +591,8 @@ def test_sarif_render(report: dict[str, Any]) -> None:
     rule = driver["rules"][list(CATALOGUE).index("invalid-id-number")]
     assert rule["shortDescription"]["text"] == "身份证号码无效"
     assert rule["fullDescription"]["text"] == CATALOGUE["invalid-id-number"].description
-    assert "helpUri" not in rule
+    assert rule["helpUri"] == "https://x.org/r#invalid-id-number"
+    assert CATALOGUE["invalid-id-number"].description in rule["help"]["markdown"]
     results = run["results"]
     assert len(results) == 8
     first = results[0]
@@ -568,39 +601,82 @@ def test_sarif_render(report: dict[str, Any]) -> None:
     assert first["message"]["text"].startswith("身份证号码：4407**********123X")
     (location,) = first["locations"]
     physical = location["physicalLocation"]
-    assert physical["artifactLocation"]["uri"] == artifact_uri("batch/电工班", "台账/ledger.pdf")
-    assert physical["region"] == {"startLine": 5}
+    assert physical["artifactLocation"] == {
+        "uri": "batch/%E7%94%B5%E5%B7%A5%E7%8F%AD/%E5%8F%B0%E8%B4%A6/ledger.pdf",
+        "uriBaseId": "%SRCROOT%",
+    }
+    assert physical["region"] == {"startLine": 1}  # a PDF's line is its page
     assert location["properties"] == {"page": 1, "table": 1, "row": 5, "column": 6}
     levels = {r["ruleId"]: r["level"] for r in results}
     assert levels["low-confidence"] == "warning" and levels["calendar-provisional"] == "note"
-    no_row = next(r for r in results if r["ruleId"] == "missing-signature")
-    assert "region" not in no_row["locations"][0]["physicalLocation"]
-    assert no_row["locations"][0]["properties"] == {"sheet": "Sheet1", "cell": "C7"}
+    xlsx = next(r for r in results if r["ruleId"] == "missing-signature")
+    assert xlsx["locations"][0]["physicalLocation"]["region"] == {"startLine": 7}  # row of C7
+    assert xlsx["locations"][0]["properties"] == {"sheet": "Sheet1", "cell": "C7"}
     teacher = next(r for r in results if r["ruleId"] == "unknown-teacher")
     assert NASTY in teacher["message"]["text"]
+    # package-level: shown on the filing, from its first line
+    roster = next(r for r in results if r["ruleId"] == "trainee-not-in-roster")
+    roster_at = roster["locations"][0]["physicalLocation"]
+    assert roster_at["artifactLocation"]["uri"].endswith("/filing.docx")
+    assert roster_at["region"] == {"startLine": 1}
+    assert roster["properties"]["package_level"] is True
+    assert all(len(r["partialFingerprints"]) == 1 for r in results)
 
 
-def test_artifact_uri() -> None:
-    assert artifact_uri("batch/电工班", "台账/ledger.pdf") == (
-        "batch/%E7%94%B5%E5%B7%A5%E7%8F%AD/%E5%8F%B0%E8%B4%A6/ledger.pdf"
-    )
-    assert artifact_uri("pkg", "all.pdf#pages=3-5") == "pkg/all.pdf"
-    assert artifact_uri("pkg dir/", None) == "pkg%20dir"
-    assert artifact_uri("/srv/pkg", "a b.docx") == "file:///srv/pkg/a%20b.docx"
-    assert artifact_uri("C:\\data\\pkg", "a.docx") == "file:///C:/data/pkg/a.docx"
+def test_sarif_uris(tmp_path: Path) -> None:
+    def uris(*packages: PackageResult) -> list[tuple[str, str]]:
+        run = json.loads(render_sarif(build_report(list(packages)), root=tmp_path))["runs"][0]
+        return [
+            (
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"],
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            )
+            for r in run["results"]
+        ]
+
+    missing = Finding("missing-annex", {"title": "附件7 培训台账", "annex": "ledger"})
+    inside = PackageResult(str(tmp_path / "in" / "pkg"), documents=[filing()], findings=[missing])
+    outside = PackageResult("/elsewhere/pkg dir", documents=[filing()], findings=[missing])
+    archive = PackageResult("batch/班1.zip", documents=[filing()], findings=[missing])
+    empty = PackageResult("batch/empty", findings=[missing])
+    part = DocumentResult("all.pdf#pages=3-5", "pdf", annex="ledger", findings=[missing])
+    split = PackageResult("./batch/../p", documents=[part])
+    assert uris(inside, outside, archive, empty, split) == [
+        ("%SRCROOT%", "in/pkg/filing.docx"),
+        ("PACKAGES", "pkg%20dir/filing.docx"),
+        ("%SRCROOT%", "batch/%E7%8F%AD1.zip"),
+        ("%SRCROOT%", "batch/empty/package.yaml"),
+        ("%SRCROOT%", "p/all.pdf"),
+    ]
+    run = json.loads(render_sarif(build_report([outside]), root=tmp_path))["runs"][0]
+    assert run["originalUriBaseIds"]["PACKAGES"]["uri"] == "file:///elsewhere/"
+    windows = PackageResult("C:\\data\\pkg", documents=[filing()], findings=[missing])
+    assert uris(windows) == [("PACKAGES", "pkg/filing.docx")]
+
+
+def test_sarif_start_line() -> None:
+    assert start_line({"page": 2, "table": 1, "row": 5}, "pdf", "a.pdf") == 2
+    assert start_line({}, "pdf", "a.pdf#pages=3-5") == 3
+    assert start_line({"table": 2, "row": 4}, "docx", "a.docx") == 4
+    assert start_line({"sheet": "S", "cell": "AB12"}, "xlsx", "a.xlsx") == 12
+    assert start_line({"sheet": "S", "cell": "B2", "row": 9}, "xlsx", "a.xlsx") == 9
+    assert start_line({}, "docx", None) == 1
+    assert start_line({"row": 0}, "unknown", "x") == 1
 
 
 def test_html_render(report: dict[str, Any]) -> None:
     page = render_html(report)
     assert page.startswith("<!DOCTYPE html>")
     assert '<meta charset="utf-8">' in page
-    assert "<script" not in page.lower()
+    # the one script is the report's own filter; the document's <script> is only text
+    assert page.lower().count("<script") == 1
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "赵六&lt;&amp;&gt;&quot;" in page
+    assert "赵六&lt;&amp;&gt;&#34;" in page
     assert "附件7 培训台账" in page and "第1页 表1 第5行 第6列" in page
-    assert page.count("<table>") == 1  # one per package
+    assert page.count('<table class="summary"') == 1
+    assert page.count('<section class="package') == 1
     for severity in ("error", "warning", "info"):
-        assert f'<tr class="{severity}">' in page
+        assert f'<tr class="finding {severity}"' in page
     # self-contained: no external resources to fetch
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
     assert "5 个错误, 2 个警告" in page and "未通过" in page
@@ -611,7 +687,9 @@ def test_renderers_cope_with_several_packages() -> None:
     assert render_text(report).count("材料包 ") >= 2
     root = ET.fromstring(render_junit(report).encode("utf-8"))
     assert len(root.findall("testsuite")) == 2
-    assert render_html(report).count("<table>") == 2
+    page = render_html(report)
+    assert page.count('<section class="package') == 2
+    assert 'href="#pkg-1"' in page and 'href="#pkg-2"' in page
 
 
 # ----------------------------------------------------------------------------- rules doc

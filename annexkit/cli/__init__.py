@@ -11,11 +11,12 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import click
 
 from annexkit import __version__
-from annexkit.cli.errors import USAGE_EXIT, CommandError
+from annexkit.cli.errors import INTERRUPTED_EXIT, USAGE_EXIT, CommandError
 from annexkit.contract.text import AnnexkitError
 
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -33,6 +34,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "registry": ("annexkit.cli.registry:registry", "补贴发放登记库 / The registry of subsidies."),
     "rules": ("annexkit.cli.rules:rules", "检查项说明 / The finding codes, with examples."),
+    "serve": ("annexkit.cli.serve:serve", "运行检查服务 / Run the checking service (HTTP API)."),
+    "worker": ("annexkit.cli.serve:worker", "运行检查任务 / Run check jobs (PostgreSQL)."),
+    "users": ("annexkit.cli.users:users", "服务的用户 / The service's accounts."),
 }
 """Command name → (``module:attribute``, the short help the root ``--help`` lists)."""
 
@@ -57,6 +61,10 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except AnnexkitError as exc:
             raise CommandError(str(exc)) from None
+        except KeyboardInterrupt:
+            # click would turn Ctrl-C into "Aborted!" and exit status 1, which `annex check`
+            # uses for "errors found"; a script must be able to tell the two apart.
+            _interrupted()
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, short) for name, (_, short) in COMMANDS.items()]
@@ -74,16 +82,34 @@ def cli() -> None:
     """
 
 
+def _safe_streams() -> None:
+    """Let every output survive any locale (``LC_ALL=C``, ``PYTHONIOENCODING=latin-1``).
+
+    Every message is bilingual, so a stream whose encoding has no Chinese would fail on the
+    first character: there Chinese is written backslash-escaped (``\\u4e2d``) and the
+    English stays readable. A file name that is not valid in any encoding (a surrogate
+    escape) is escaped the same way on any stream rather than stopping the command. click
+    itself writes UTF-8 to a stream that claims ASCII."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue  # replaced by a caller (tests, an embedding program): theirs to set up
+        try:
+            reconfigure(errors="backslashreplace")
+        except (ValueError, OSError):  # closed, or not a text stream after all
+            continue
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: no traceback reaches the user unless ANNEXKIT_DEBUG is set."""
+    _safe_streams()
     try:
         cli.main(args=argv, prog_name="annex", standalone_mode=True)
     except AnnexkitError as exc:
         click.echo(f"错误 Error: {exc}", err=True)
         sys.exit(USAGE_EXIT)
-    except KeyboardInterrupt as exc:
-        click.echo(f"错误 Error: {exc}", err=True)
-        sys.exit(USAGE_EXIT)
+    except KeyboardInterrupt:
+        _interrupted()
     except Exception as exc:
         if os.environ.get("ANNEXKIT_DEBUG"):
             raise
@@ -93,3 +119,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             err=True,
         )
         sys.exit(USAGE_EXIT)
+
+
+def _interrupted() -> NoReturn:
+    click.echo("\n已中断 / interrupted", err=True)
+    sys.exit(INTERRUPTED_EXIT)

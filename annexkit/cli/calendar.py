@@ -97,7 +97,7 @@ def _note(text: str | None) -> None:
 
 @click.group("calendar")
 def calendar_group() -> None:
-    """Official working days: statutory holidays off, 调休 make-up days on.
+    """法定工作日历 / Official working days: statutory holidays off, 调休 make-up days on.
 
     \b
     Data for a year comes from, in order:
@@ -118,11 +118,11 @@ def calendar_group() -> None:
     type=click.Choice(READINGS),
     default="nth-before",
     show_default=True,
-    help="nth-before: the N-th working day before DATE; strictly-between: the day before "
-    "that, so N full working days lie strictly between.",
+    help="计算方式 / nth-before: the N-th working day before DATE; strictly-between: the day "
+    "before that, so N full working days lie strictly between.",
 )
 def workdays_before(day: dt.date, n: int, reading: str) -> None:
-    """Print the last day that is still N working days before DATE.
+    """DATE 之前第 N 个工作日 / Print the last day that is still N working days before DATE.
 
     A filing dated on or before it is in time (e.g. training starting 2025-10-20, N=15 →
     2025-09-23, or 2025-09-22 with --reading strictly-between). A note on standard error
@@ -142,7 +142,8 @@ def workdays_before(day: dt.date, n: int, reading: str) -> None:
 @click.argument("day", metavar="DATE", type=_DATE)
 @click.argument("months", metavar="MONTHS", type=_CountType("月数", "number of months", 1, 1200))
 def add_months(day: dt.date, months: int) -> None:
-    """Print the last day of a period of MONTHS months after DATE (Civil Code arts. 201–203).
+    """DATE 起 MONTHS 个月期间的最后一天 / Print the last day of a period of MONTHS months
+    after DATE (Civil Code arts. 201–203).
 
     The corresponding day MONTHS months later (the month's last day where there is none),
     moved to the next working day when it is a rest day: 2025-08-15 + 6 → 2026-02-24.
@@ -163,9 +164,12 @@ def add_months(day: dt.date, months: int) -> None:
 
 @calendar_group.command("add-year")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Replace your existing file for that year.")
+@click.option(
+    "--force", is_flag=True, help="替换该年已有的文件 / Replace your existing file for that year."
+)
 def add_year(file: Path, force: bool) -> None:
-    """Validate a year file and install it into your calendar folder.
+    """检查并安装一年的工作日历文件 / Validate a year file and install it into your calendar
+    folder.
 
     FILE lists the year's holidays and make-up working days with the State Council notice
     they come from (format: data/calendar/README.md). The folder is $ANNEXKIT_CALENDAR_DIR,
@@ -210,7 +214,8 @@ def _runs(days: list[dt.date]) -> str:
 @calendar_group.command("show")
 @click.argument("year", metavar="YEAR", type=_CountType("年份", "year", 1000, 9999))
 def show(year: int) -> None:
-    """List YEAR's holidays and make-up working days, and where the data comes from."""
+    """列出 YEAR 年的节假日与调休 / List YEAR's holidays and make-up working days, and where
+    the data comes from."""
     data = _calendar().year_data(year)
     if data is None:
         click.echo(

@@ -8,6 +8,8 @@ from typing import IO, Any
 import click
 
 USAGE_EXIT = 2
+INTERRUPTED_EXIT = 130
+"""Exit status after Ctrl-C: 128 + SIGINT, as shells report it (1 means errors found)."""
 
 
 class CommandError(click.ClickException):

@@ -47,17 +47,19 @@ def _listing(profiles: list[Profile]) -> str:
     "--show",
     "show",
     metavar="NAME",
-    help="Print one profile (a shipped name or a YAML file) as YAML, inherited keys included.",
+    help="显示一个政策配置 / Print one profile (a shipped name or a YAML file) as YAML, "
+    "inherited keys included.",
 )
 @click.option(
     "--check",
     "check",
     metavar="FILE",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Validate a user's profile file; exit status 2 with every problem when it is bad.",
+    help="检查自定义的政策配置文件 / Validate a user's profile file; exit status 2 with every "
+    "problem when it is bad.",
 )
 def profiles(show: str | None, check: Path | None) -> None:
-    """List the policy profiles (政策配置): name, title, region and source documents.
+    """列出各地补贴政策配置 / List the policy profiles: name, title, region and sources.
 
     Cities set filing lead times, claim windows and subsidy amounts differently, so they are
     data. A figure a source does not give is null (来源未载明 / not stated in the source).

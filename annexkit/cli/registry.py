@@ -59,10 +59,12 @@ _db = click.option(
     "db",
     metavar="URL",
     default=None,
-    help="The registry: a SQLite FILE, sqlite:///FILE or postgresql+psycopg://USER:PASSWORD@"
+    help="登记库 / The registry: a SQLite FILE, sqlite:///FILE or postgresql+psycopg://USER:PASSWORD@"
     "HOST/DB (default: $ANNEXKIT_REGISTRY, else ~/.local/share/annexkit/registry.sqlite).",
 )
-_reveal = click.option("--reveal", is_flag=True, help="Show ID numbers unmasked.")
+_reveal = click.option(
+    "--reveal", is_flag=True, help="显示完整的身份证号 / Show ID numbers unmasked."
+)
 
 
 @click.group("registry")
@@ -117,20 +119,22 @@ def _has_ledger(result: PackageResult) -> bool:
     "--profile",
     "profile_name",
     default=None,
-    help="Policy profile NAME or FILE giving the yearly limit and the same-level rule "
-    "(default: the package.yaml's, else jiangmen-2019).",
+    help="政策配置名称或文件 / Policy profile NAME or FILE giving the yearly limit and the "
+    "same-level rule (default: the package.yaml's, else jiangmen-2019).",
 )
 @click.option(
     "--per-year",
     type=click.IntRange(min=1),
     default=None,
-    help="Subsidies a person may get a year, instead of the profile's (Jiangmen: 3).",
+    help="每人每年可享受补贴次数 / Subsidies a person may get a year, instead of the "
+    "profile's (Jiangmen: 3).",
 )
 @click.option(
     "--force",
     is_flag=True,
-    help="Register a package even when its ledger has errors or the registry reports "
-    "duplicate-subsidy / subsidy-limit-exceeded for it (the subsidy was granted anyway).",
+    help="有问题也登记 / Register a package even when its ledger has errors or the registry "
+    "reports duplicate-subsidy / subsidy-limit-exceeded for it (the subsidy was granted "
+    "anyway).",
 )
 @_reveal
 @cli_options.workers
@@ -145,8 +149,9 @@ def add(
     workers: int | None,
     timeout: float,
 ) -> None:
-    """Register the passed trainees of each PACKAGE (folder, .zip, or folder of packages).
+    """登记每个材料包中合格的学员 / Register the passed trainees of each PACKAGE.
 
+    PACKAGE is a folder, a .zip, or a folder of packages.
     Each package's documents are checked as `annex check` does. The passed rows (score ≥ 60
     or 合格) of its recognised ledger are registered under the package's absolute path,
     with the level of the row's 技能等级. A package is not added when its ledger has errors
@@ -245,14 +250,27 @@ def _grant_dict(grant: RegisteredGrant, reveal: bool) -> dict[str, Any]:
 
 @registry.command("list")
 @_db
-@click.option("--id", "id_number", metavar="ID", default=None, help="Only this person's grants.")
-@click.option("--package", default=None, help="Only the grants of this package (as listed).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--id",
+    "id_number",
+    metavar="ID",
+    default=None,
+    help="只列出此人的记录 / Only this person's grants.",
+)
+@click.option(
+    "--package",
+    default=None,
+    help="只列出此材料包的记录 / Only the grants of this package (as listed).",
+)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON / Print JSON instead of a table.")
 @_reveal
 def list_grants(
     db: str | None, id_number: str | None, package: str | None, as_json: bool, reveal: bool
 ) -> None:
-    """List registered grants, by person and year. ID numbers are masked unless --reveal."""
+    """列出已登记的补贴 / List registered grants, by person and year.
+
+    ID numbers are masked unless --reveal.
+    """
     with _registry(db) as opened:
         found = opened.grants(id_number=id_number, package=package)
     if as_json:
@@ -279,10 +297,13 @@ def list_grants(
 @registry.command("remove")
 @click.argument("package")
 @_db
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--yes", is_flag=True, help="不再确认 / Do not ask for confirmation.")
 def remove(package: str, db: str | None, yes: bool) -> None:
-    """Forget every grant registered through PACKAGE (as `annex registry list` shows it,
-    or its path). Exit status 1 when nothing was registered under it."""
+    """删除某材料包的全部登记 / Forget every grant registered through PACKAGE.
+
+    PACKAGE as `annex registry list` shows it, or its path. Exit status 1 when nothing was
+    registered under it.
+    """
     with _registry(db) as opened:
         candidates = [package]
         resolved = package_key(package)

@@ -57,7 +57,7 @@ def _chosen(selector: str | None) -> list[Code]:
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="输出格式 / Output format.",
 )
 def rules(code: str | None, fmt: str) -> None:
     """检查项说明 / The finding codes: severity, scope, description and example messages.
