@@ -6,10 +6,14 @@ and kept as a ``data:`` URI, so the report stays one self-contained file that wo
 The outlines are not drawn into the picture: :class:`Outline` gives each box in the picture's
 pixels and the page draws them (an SVG over the picture, coloured by severity).
 
-Privacy: the pictures show the page as submitted, personal data included, even without
-``--reveal`` — they are the document itself, and a reviewer may see the documents they check.
-That is why they are kept small (readable enough to find the row, not an archive copy of the
-page) and why :func:`collect` is a separate step the caller asks for.
+Privacy: ID and phone numbers are masked in every report unless ``--reveal``, and a picture
+of the page must not give back what the text masks. So every cell whose schema format is
+``id_number`` or ``phone`` and whose box the checker knows on that page is painted over
+(:data:`REDACTED_GREY`) before the picture is encoded — the pixels are gone, not hidden by
+the page's styles. A finding on such a cell keeps its outline, over the painted box. Names
+and the rest of the page stay as submitted: a reviewer may see the documents they check.
+A number the checker did not find a cell for (a scan's unreadable row) is not painted: the
+pictures are kept small (:data:`WIDTH`) so that such text is barely legible anyway.
 
 Frames: boxes are in points from the top-left of the page as displayed (PDF: rotation and crop
 box applied, which is also how PDFium renders), and for a scanned page on the page turned
@@ -29,9 +33,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annexkit import ANNEXES
 from annexkit.checker.discover import PackageSource
-from annexkit.checker.report import Report, reported_findings
+from annexkit.checker.report import Report, parse_pointer, reported_findings
 from annexkit.checker.result import DocumentResult, PackageResult, PageBox
+from annexkit.contract.schema import node_at
 
 __all__ = [
     "HEIGHT",
@@ -42,8 +48,12 @@ __all__ = [
     "PagePicture",
     "Pictures",
     "collect",
+    "personal_boxes",
     "picture_of",
 ]
+
+PERSONAL_FORMATS = frozenset({"id_number", "phone"})
+"""Schema formats the reports mask, so the pictures paint them over."""
 
 WIDTH = 400
 """Width of a picture in pixels: enough to see which row and cell, small enough that a batch
@@ -52,6 +62,8 @@ HEIGHT = 1200
 """Height limit in pixels, for a page far taller than wide (a long receipt-like scan)."""
 QUALITY = 50
 """JPEG quality: grayscale form pages (black print on white) stay legible at 50."""
+REDACTED_GREY = 128
+"""Grey of a painted-over ID or phone number cell: plainly not part of the form."""
 MAX_BYTES = 1_200_000
 """Budget for all pictures of one report (characters of their ``data:`` URIs); pages beyond
 it get no picture and the report says how many (:attr:`Pictures.omitted`)."""
@@ -122,6 +134,7 @@ def collect(
     *,
     width: int = WIDTH,
     max_bytes: int = MAX_BYTES,
+    reveal: bool = False,
 ) -> Pictures:
     """The page pictures for ``report``, built from ``results`` with the same ``select`` and
     ``ignore``; ``sources`` are the packages as found (``engine.find_packages``), in the same
@@ -130,6 +143,7 @@ def collect(
     Raises ValueError when the three do not line up (other packages, or findings filtered
     differently): outlines would point at the wrong rows. A page that cannot be rendered is
     left out and counted in :attr:`Pictures.failed`, never an error: the report matters more.
+    ID and phone number cells are painted over unless ``reveal`` (as the report was built).
     """
     if not (len(sources) == len(results) == len(report["packages"])):
         raise ValueError("sources, results and report must list the same packages")
@@ -155,7 +169,9 @@ def collect(
                 drawn = None
                 if path is not None:
                     try:
-                        drawn = picture_of(path, document, doc_index, page, outlines, width)
+                        drawn = picture_of(
+                            path, document, doc_index, page, outlines, width, reveal=reveal
+                        )
                     except Exception:  # any failure: see the docstring, a picture is only an aid
                         drawn = None
                 if drawn is None:
@@ -173,9 +189,12 @@ def picture_of(
     page: int,
     boxes: Sequence[tuple[int, str, PageBox]],
     width: int = WIDTH,
+    *,
+    reveal: bool = False,
 ) -> PagePicture | None:
     """Page ``page`` of the file ``path`` (holding ``document``) as a picture with ``boxes``
-    (finding index, severity, box) outlined; None for a format that has no pages to show."""
+    (finding index, severity, box) outlined, its ID and phone number cells painted over
+    unless ``reveal``; None for a format that has no pages to show."""
     fmt = document.format.lower()
     turn = document.turns.get(page, 0) % 360
     if fmt == "pdf":
@@ -184,6 +203,8 @@ def picture_of(
         image, scale = _image_page(path, page, turn, width)
     else:
         return None
+    if not reveal:
+        _paint_over(image, personal_boxes(document, page), scale)
     outlines = tuple(_outline(i, sev, box, scale, image.size) for i, sev, box in boxes)
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=QUALITY, optimize=True)
@@ -191,7 +212,35 @@ def picture_of(
     return PagePicture(doc_index, page, image.size[0], image.size[1], uri, outlines)
 
 
+def personal_boxes(document: DocumentResult, page: int) -> list[PageBox]:
+    """The boxes on ``page`` of the values whose schema format is an ID or phone number."""
+    if document.annex not in ANNEXES:
+        return []
+    return [
+        box
+        for pointer, box in document.boxes.items()
+        if box.page == page and _is_personal(document.annex, pointer)
+    ]
+
+
 # ------------------------------------------------------------------------------- internals
+
+
+def _is_personal(annex: str, pointer: str) -> bool:
+    node = node_at(annex, parse_pointer(pointer))
+    return isinstance(node, dict) and node.get("format") in PERSONAL_FORMATS
+
+
+def _paint_over(image: Any, boxes: Sequence[PageBox], scale: float) -> None:
+    from PIL import ImageDraw
+
+    draw = ImageDraw.Draw(image)
+    for box in boxes:
+        draw.rectangle(
+            (box.x0 * scale, box.top * scale, box.x1 * scale, box.bottom * scale),
+            fill=REDACTED_GREY,
+        )
+
 
 DrawList = dict[tuple[int, int], list[tuple[int, str, PageBox]]]
 

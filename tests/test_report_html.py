@@ -307,8 +307,8 @@ def test_pdf_thumbnail_outlines_the_findings_cell(tmp_path: Path) -> None:
     folder.mkdir()
     _blank_pdf(folder / "台账.pdf")
     box = PageBox(1, 100.0, 200.0, 180.0, 250.0)
-    ledger = ledger_doc([_id_finding(0)])
-    ledger.boxes = {"/rows/0/id_number": box}
+    ledger = ledger_doc([_age_finding(0)])
+    ledger.boxes = {"/rows/0/age": box}
     result = PackageResult(str(folder), documents=[filing_doc(), ledger])
     report = build_report([result])
     sources = [PackageSource(str(folder), documents=[(folder / "台账.pdf", "台账.pdf")])]
@@ -377,8 +377,8 @@ def test_scan_turned_upright_is_outlined_in_the_upright_frame(tmp_path: Path) ->
         annex="ledger",
         pages=1,
         extraction=Extraction("ocr", 0.9),
-        findings=[_id_finding(0)],
-        boxes={"/rows/0/id_number": box},
+        findings=[_age_finding(0)],
+        boxes={"/rows/0/age": box},
         turns={1: 90},
     )
     result = PackageResult(str(path), documents=[scan])
@@ -547,3 +547,52 @@ def test_browser_shows_the_summary_and_filters_without_errors(
     assert len(clean) == 2  # packages 0 and 3 have no ledger findings
     (status,) = page.find("output")
     assert status.text.startswith(f"{len(shown)} / ")
+
+
+@pytest.mark.pdf
+def test_id_and_phone_cells_are_painted_over_unless_revealed(faulty_pdf: Path) -> None:
+    """The report masks ID and phone numbers; its page pictures must not give them back."""
+    from annexkit.checker.page_pictures import REDACTED_GREY, personal_boxes
+
+    sources, results, report = _checked(faulty_pdf)
+    (result,) = results
+    ledger = next(d for d in result.documents if d.annex == "ledger")
+    index = result.documents.index(ledger)
+    covered = personal_boxes(ledger, 2)
+    assert len(covered) >= 2 * 5  # an ID and a phone number on every row of the page
+    pointers = {p for p, b in ledger.boxes.items() if b in covered}
+    assert any(p.endswith("/id_number") for p in pointers)
+    assert any(p.endswith("/phone") for p in pointers)
+    assert not any(p.endswith(("/name", "/age")) for p in pointers)
+
+    def grey_levels(pictures: Any, box: PageBox) -> tuple[int, int]:
+        (picture,) = [p for p in pictures.of(0) if p.document == index and p.page == 2]
+        scale = picture.width / (ledger_width := _page_width(faulty_pdf, ledger.path))
+        assert ledger_width > 0
+        inner = (
+            box.x0 * scale + 2,
+            box.top * scale + 2,
+            box.x1 * scale - 2,
+            box.bottom * scale - 2,
+        )
+        low, high = _decoded(picture.uri).crop(tuple(round(v) for v in inner)).getextrema()
+        return low, high
+
+    masked = collect(sources, results, report)
+    revealed = collect(sources, results, build_report(results, reveal=True), reveal=True)
+    for box in covered[:4]:
+        low, high = grey_levels(masked, box)
+        assert abs(low - REDACTED_GREY) <= 24 and abs(high - REDACTED_GREY) <= 24  # flat grey
+        low, high = grey_levels(revealed, box)
+        assert high > 200 and high - low > 60  # paper and the printed digits, when asked for
+
+
+def _page_width(folder: Path, document: str) -> float:
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
+
+    pdf = pdfium.PdfDocument(str(folder / "pdf班级" / document))
+    try:
+        width: float = pdf[1].get_size()[0]
+    finally:
+        pdf.close()
+    return width

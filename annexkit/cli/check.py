@@ -246,7 +246,9 @@ def check(
     if "html" in chosen:
         from annexkit.checker import page_pictures
 
-        pictures = page_pictures.collect(finished, results, report, selected, ignored)
+        pictures = page_pictures.collect(
+            finished, results, report, selected, ignored, reveal=reveal
+        )
     _write_reports(report, targets, pictures)
     if annotate_dir is not None:
         from annexkit.checker.annotate import annotation_lines, write_annotated
