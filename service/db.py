@@ -95,6 +95,23 @@ reports = sa.Table(
     sa.Column("created_at", _TIME, nullable=False),
 )
 
+page_pictures = sa.Table(
+    "page_pictures",
+    metadata,
+    # One picture per page of a checked submission (web page: the page with each finding's
+    # cell outlined); the key makes a second run of the job unable to store one twice.
+    sa.Column("submission_id", sa.String(32), sa.ForeignKey("submissions.id"), primary_key=True),
+    sa.Column("package", sa.Integer, primary_key=True),
+    sa.Column("document", sa.Integer, primary_key=True),
+    sa.Column("page", sa.Integer, primary_key=True),
+    sa.Column("width", sa.Integer, nullable=False),
+    sa.Column("height", sa.Integer, nullable=False),
+    # The JPEG in the BlobStore (content hash): the same page checked twice is stored once.
+    sa.Column("sha256", sa.String(64), nullable=False),
+    # JSON list of {finding, severity, x, y, w, h} in the picture's pixels.
+    sa.Column("outlines", sa.Text, nullable=False),
+)
+
 submission_codes = sa.Table(
     "submission_codes",
     metadata,

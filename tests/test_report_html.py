@@ -588,7 +588,7 @@ def test_id_and_phone_cells_are_painted_over_unless_revealed(faulty_pdf: Path) -
 
 
 def _page_width(folder: Path, document: str) -> float:
-    import pypdfium2 as pdfium  # type: ignore[import-untyped]
+    import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(folder / "pdf班级" / document))
     try:
