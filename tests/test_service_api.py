@@ -533,3 +533,215 @@ def test_data_folder_keeps_uploads_by_hash(service: Service, clean_upload: dict[
     stored = service.server.data / "blobs" / digest[:2] / digest[2:4] / digest
     assert stored.is_file()
     assert stored.stat().st_mode & 0o077 == 0  # uploads hold ID numbers: owner only
+
+
+# ------------------------------------------------------------------------------ issue 13
+
+
+def test_openapi_declares_every_answer(service: Service) -> None:
+    """Errors are declared with their real shape (not FastAPI's HTTPValidationError), the
+    bearer token as the security scheme, and each route's 401/404/413/422 as it applies."""
+    spec = service.anonymous.get("/openapi.json").json()
+    assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    error = "#/components/schemas/ErrorBody"
+    for path, operations in spec["paths"].items():
+        if not path.startswith("/api/v1/"):
+            continue
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            expected = {"401", "422"}
+            if "{sid}" in path:
+                expected.add("404")
+            if method == "post" and path in ("/api/v1/submissions", "/api/v1/packages"):
+                expected.add("413")
+            assert expected <= set(responses), (method, path, sorted(responses))
+            for status in expected:
+                schema = responses[status]["content"]["application/json"]["schema"]
+                assert schema == {"$ref": error}, (method, path, status)
+            assert operation["security"] == [{"HTTPBearer": []}]
+    listed = spec["paths"]["/api/v1/submissions"]["get"]
+    names = {p["name"] for p in listed["parameters"]}
+    assert {"status", "review_state", "institution", "code", "page", "per_page"} <= names
+
+
+def test_list_shows_and_filters_review_state(service: Service) -> None:
+    """Each item carries its review state; ``review_state`` filters on it, together with
+    ``status``, ``institution`` and ``code``, and ``total`` counts over all pages."""
+    uploads = {}
+    for sample in ("clean", "count-mismatch"):
+        response = service.inst_b.post(
+            "/api/v1/submissions", files={"file": (f"{sample}.zip", zipped(SAMPLES / sample))}
+        )
+        assert response.status_code == 202, response.text
+        uploads[sample] = wait_done(service.inst_b, response.json()["id"])
+    clean, mismatch = uploads["clean"]["id"], uploads["count-mismatch"]["id"]
+    assert uploads["clean"]["review_state"] == uploads["count-mismatch"]["review_state"]
+    assert uploads["clean"]["review_state"] == "pending"
+
+    reviewer = service.reviewer
+
+    def listed(client: httpx.Client = reviewer, /, **params: Any) -> dict[str, Any]:
+        response = client.get("/api/v1/submissions", params={"per_page": 100, **params})
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    pending = {s["id"]: s for s in listed(review_state="pending")["items"]}
+    assert {clean, mismatch} <= set(pending)
+    assert all(s["review_state"] == "pending" for s in pending.values())
+
+    passed = reviewer.post(f"/api/v1/submissions/{clean}/decision", json={"decision": "passed"})
+    assert passed.status_code == 200, passed.text
+    findings = uploads["count-mismatch"]["report"]["packages"][0]["findings"]
+    n = next(i for i, f in enumerate(findings) if f["severity"] == "error")
+    confirmed = reviewer.post(
+        f"/api/v1/submissions/{mismatch}/findings/{n}/review", json={"decision": "confirmed"}
+    )
+    assert confirmed.json()["review_state"] == "returned"
+
+    for state, sid, other in (("passed", clean, mismatch), ("returned", mismatch, clean)):
+        items = listed(review_state=state)["items"]
+        ids = {s["id"] for s in items}
+        assert sid in ids and other not in ids
+        assert all(s["review_state"] == state for s in items)
+        # The list's state is the one the submission itself shows.
+        assert reviewer.get(f"/api/v1/submissions/{sid}").json()["review_state"] == state
+    assert not {clean, mismatch} & {s["id"] for s in listed(review_state="pending")["items"]}
+
+    # Items are the detail without report/reviews/decision: same keys, same values.
+    item = next(s for s in listed(institution=INSTITUTION_B)["items"] if s["id"] == mismatch)
+    detail = reviewer.get(f"/api/v1/submissions/{mismatch}").json()
+    assert set(detail) == {*item, "report", "reviews", "decision"}
+    assert {k: detail[k] for k in item} == item
+
+    # Filters combine; the credit code may be given in lower case.
+    mine = listed(institution=INSTITUTION_B.lower(), status="done")
+    assert {clean, mismatch} <= {s["id"] for s in mine["items"]}
+    assert all(s["institution"] == INSTITUTION_B for s in mine["items"])
+    assert mine["total"] == len(mine["items"])
+    coded = listed(code="count-mismatch", review_state="returned", institution=INSTITUTION_B)
+    assert [s["id"] for s in coded["items"]] == [mismatch] and coded["total"] == 1
+    assert listed(code="count-mismatch", review_state="passed", institution=INSTITUTION_B) == {
+        "items": [],
+        "page": 1,
+        "per_page": 100,
+        "total": 0,
+    }
+    assert listed(status="queued", review_state="passed", institution=INSTITUTION_B)["total"] == 0
+    # An institution's filters never widen what it sees.
+    assert listed(service.inst_a, institution=INSTITUTION_B)["items"] == []
+    own = listed(service.inst_b, review_state="returned")
+    assert mismatch in {s["id"] for s in own["items"]}
+
+    # Pages, with and without the review_state filter: newest first, total over all pages.
+    extras: list[dict[str, Any]] = [{}, {"review_state": "returned"}]
+    for extra in extras:
+        total = listed(institution=INSTITUTION_B, **extra)["total"]
+        seen = []
+        for page in range(1, total + 2):
+            body = listed(institution=INSTITUTION_B, per_page=1, page=page, **extra)
+            assert body["total"] == total and body["page"] == page and body["per_page"] == 1
+            assert len(body["items"]) == (1 if page <= total else 0)
+            seen += body["items"]
+        assert [s["created_at"] for s in seen] == sorted(
+            (s["created_at"] for s in seen), reverse=True
+        )
+        assert len({s["id"] for s in seen}) == total
+    bad = reviewer.get("/api/v1/submissions", params={"review_state": "maybe"})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid-request"
+
+
+def test_other_institutions_get_404_on_every_route(
+    service: Service, clean_upload: dict[str, Any]
+) -> None:
+    """Every route under /api/v1/submissions/{sid} (taken from /openapi.json, so a route
+    added later is walked too) answers another institution exactly as for an id that does
+    not exist; reviewer-only actions on its own submission answer an institution 403."""
+    sid = clean_upload["id"]
+    missing = uuid.uuid4().hex
+    spec = service.anonymous.get("/openapi.json").json()
+    routes = sorted(
+        (method.upper(), path)
+        for path, operations in spec["paths"].items()
+        if "{sid}" in path
+        for method in operations
+    )
+    assert {path for _, path in routes} >= {
+        "/api/v1/submissions/{sid}",
+        "/api/v1/submissions/{sid}/report",
+        "/api/v1/submissions/{sid}/findings/{n}/value",
+        "/api/v1/submissions/{sid}/findings/{n}/review",
+        "/api/v1/submissions/{sid}/decision",
+    }
+    bodies = {
+        "/api/v1/submissions/{sid}/findings/{n}/review": {"decision": "confirmed"},
+        "/api/v1/submissions/{sid}/decision": {"decision": "returned", "reason": "缺页"},
+    }
+    variants = {
+        "/api/v1/submissions/{sid}/report": [{"format": f} for f in ("json", "html", "xlsx")],
+        "/api/v1/submissions/{sid}/findings/{n}/value": [{}, {"reveal": "1"}],
+    }
+    walked = 0
+    for method, template in routes:
+        for params in variants.get(template, [{}]):
+            for n in ("0", "5"):
+                answers = []
+                for who in (sid, missing):
+                    path = template.replace("{sid}", who).replace("{n}", n)
+                    answers.append(
+                        service.inst_b.request(
+                            method, path, params=params, json=bodies.get(template)
+                        )
+                    )
+                    walked += 1
+                theirs, nobody = answers
+                assert theirs.status_code == 404, (method, template, params, theirs.text)
+                assert theirs.json() == nobody.json()
+                assert theirs.json()["error"]["code"] == "not-found"
+    assert walked >= 20
+    # Nothing was changed by those requests.
+    state = service.reviewer.get(f"/api/v1/submissions/{sid}").json()
+    assert state["decision"] is None and state["reviews"] == {}
+
+    # Its own submission: reviewer-only actions are 403 (documented), after it was found.
+    for path, body in (
+        (f"/api/v1/submissions/{sid}/decision", {"decision": "passed"}),
+        (f"/api/v1/submissions/{sid}/findings/0/review", {"decision": "confirmed"}),
+    ):
+        response = service.inst_a.post(path, json=body)
+        assert response.status_code == 403, response.text
+        error = response.json()["error"]
+        assert error["code"] == "forbidden" and error["message"] == f"{error['zh']} / {error['en']}"
+
+
+def test_odd_input_is_a_4xx_never_a_5xx(service: Service, clean_upload: dict[str, Any]) -> None:
+    """Found by the generated requests: strings PostgreSQL cannot hold (NUL) and pages far
+    past the end were internal errors; they are answered like any other bad input."""
+    reviewer = service.reviewer
+    sid = clean_upload["id"]
+    for path in ("/api/v1/submissions/a%00b", "/api/v1/submissions/%00/report"):
+        response = reviewer.get(path)
+        assert response.status_code == 404, (path, response.text)
+    for params in ({"institution": "A\x00B"}, {"code": "x\x00"}, {"institution": "甲"}):
+        response = reviewer.get("/api/v1/submissions", params=params)
+        assert response.status_code == 422, (params, response.text)
+        assert response.json()["error"]["code"] == "invalid-request"
+    far = reviewer.get("/api/v1/submissions", params={"page": 10**20})
+    assert far.status_code == 200 and far.json()["items"] == []
+    assert far.json()["total"] >= 1
+    for path, body in (
+        (f"/api/v1/submissions/{sid}/decision", {"decision": "returned", "reason": "a\x00b"}),
+        (
+            f"/api/v1/submissions/{sid}/findings/0/review",
+            {"decision": "dismissed", "reason": "\x00"},
+        ),
+    ):
+        response = reviewer.post(path, json=body)
+        assert response.status_code == 422, (path, response.text)
+    broken = reviewer.post(
+        f"/api/v1/submissions/{sid}/decision",
+        content=b"\xff{",
+        headers={"Content-Type": "application/json"},
+    )
+    assert broken.status_code in (400, 422) and "error" in broken.json()

@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile
 
 from annexkit.contract.masking import mask_id, mask_phone
 from annexkit.contract.schema import node_at
@@ -21,10 +21,10 @@ from annexkit.generator.package import plan_package
 from annexkit.generator.pdf import PdfConversionError
 from annexkit.generator.render import TemplateRenderError
 from annexkit.service.auth import CurrentUser
-from annexkit.service.errors import ServiceError
+from annexkit.service.errors import BEARER, ServiceError, error_responses
 from annexkit.service.storage import safe_name, too_large
 
-router = APIRouter(prefix="/packages", tags=["packages"])
+router = APIRouter(prefix="/packages", tags=["packages"], dependencies=[Depends(BEARER)])
 
 _CLASS_SUFFIXES = (".yaml", ".yml", ".json")
 _ROSTER_SUFFIXES = (".xlsx", ".csv")
@@ -87,7 +87,18 @@ def _save(upload: UploadFile, folder: Path, limit: int, suffixes: tuple[str, ...
     return target
 
 
-@router.post("", responses={200: {"content": {"application/zip": {}}}})
+@router.post(
+    "",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The package: DOCX (and PDF) files",
+            "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+        },
+        # 422 lists each problem; 500 only when LibreOffice or a template fails.
+        **error_responses(400, 401, 413, 422, 500),
+    },
+)
 def generate_package(
     request: Request,
     user: CurrentUser,

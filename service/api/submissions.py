@@ -1,18 +1,26 @@
 """``/api/v1/submissions``: upload a package, follow its check, read its report, review it.
 
 Visibility: a reviewer sees every submission, an institution only its own institution's;
-anything else is answered 404, exactly as for an id that does not exist.
+anything else is answered 404, exactly as for an id that does not exist — on every route,
+before anything else about the submission is looked at. A visible submission on which an
+institution attempts a reviewer's action (reveal, review, decide) is answered 403.
+
+Every answer is declared in /openapi.json (``response_model`` and ``responses``), errors
+included, so that clients and schemathesis (tests/test_service_schemathesis.py) can hold the
+service to it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
 
@@ -21,17 +29,18 @@ from annexkit.contract.masking import mask_text
 from annexkit.policy.profiles import shipped_names
 from annexkit.service import db
 from annexkit.service.auth import CurrentUser, require_reviewer
-from annexkit.service.errors import ServiceError, not_found
+from annexkit.service.errors import BEARER, ServiceError, error_responses, not_found
 from annexkit.service.review import (
     finding_decisions,
     flat_findings,
     package_decision,
     review_state,
+    review_states,
 )
 from annexkit.service.storage import BlobStore, StoredFile, safe_name
 from annexkit.service.users import User
 
-router = APIRouter(prefix="/submissions", tags=["submissions"])
+router = APIRouter(prefix="/submissions", tags=["submissions"], dependencies=[Depends(BEARER)])
 
 MEDIA_TYPES = {
     "json": "application/json",
@@ -43,19 +52,109 @@ MEDIA_TYPES = {
 }
 
 
+Status = Literal["queued", "running", "done", "failed"]
+ReviewState = Literal["pending", "passed", "returned"]
+
+_SID = re.compile(r"[0-9a-f]{32}")
+"""What :func:`upload` makes ids of (uuid4 hex). Anything else cannot exist: it is answered
+404 without a query (PostgreSQL rejects some strings, a NUL for one, with an error)."""
+_NO_NUL = r"^[^\x00]*$"
+"""PostgreSQL text cannot hold NUL: a reason with one is refused (422), not stored."""
+_CREDIT_CODE = r"^[0-9A-Za-z]+$"
+_CODE = r"^[a-z0-9][a-z0-9-]*$"
+
+
 class Accepted(BaseModel):
     id: str
-    status: str
+    status: Literal["queued"]
 
 
 class ReviewIn(BaseModel):
     decision: Literal["confirmed", "dismissed"]
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: str | None = Field(
+        default=None, max_length=2000, pattern=_NO_NUL, description="Required to dismiss"
+    )
 
 
 class DecisionIn(BaseModel):
     decision: Literal["passed", "returned"]
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: str | None = Field(
+        default=None, max_length=2000, pattern=_NO_NUL, description="Required to return"
+    )
+
+
+class Counts(BaseModel):
+    errors: int
+    warnings: int
+
+
+class SubmissionItem(BaseModel):
+    """A submission as the list shows it."""
+
+    id: str
+    name: str = Field(description="The upload's name (ID and phone numbers masked)")
+    status: Status
+    institution: str | None
+    profile: str | None
+    claim_date: str | None = Field(json_schema_extra={"format": "date"})
+    created_at: str = Field(json_schema_extra={"format": "date-time"})
+    finished_at: str | None = Field(json_schema_extra={"format": "date-time"})
+    summary: Counts | None = Field(description="Errors and warnings, once done")
+    error: str | None = Field(description="Why the check failed (status failed)")
+    review_state: ReviewState
+
+
+class SubmissionPage(BaseModel):
+    items: list[SubmissionItem]
+    page: int = Field(ge=1)
+    per_page: int = Field(ge=1, le=100)
+    total: int = Field(ge=0, description="Items matching the filters, over all pages")
+
+
+class Decided(BaseModel):
+    reason: str | None
+    reviewer: str = Field(description="The reviewer's account name")
+    decided_at: str | None = Field(json_schema_extra={"format": "date-time"})
+
+
+class FindingDecision(Decided):
+    decision: Literal["confirmed", "dismissed"]
+
+
+class PackageDecision(Decided):
+    decision: Literal["passed", "returned"]
+
+
+class Submission(SubmissionItem):
+    """One submission: the list's item, its report and its review."""
+
+    report: dict[str, Any] | None = Field(
+        description="The JSON report (schemas/report.schema.json), masked; null until done"
+    )
+    reviews: dict[str, FindingDecision] = Field(
+        description="The newest decision on each finding, by finding number"
+    )
+    decision: PackageDecision | None = Field(
+        description="The newest explicit decision on the package"
+    )
+
+
+class FindingValue(BaseModel):
+    finding: int
+    code: str
+    path: str | None
+    value: Any = Field(description="Masked, unless revealed")
+    revealed: bool
+
+
+class Reviewed(FindingDecision):
+    finding: int
+    review_state: ReviewState
+
+
+class PackageDecided(BaseModel):
+    decision: PackageDecision
+    review_state: ReviewState
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -73,6 +172,9 @@ def _visible(user: User) -> sa.ColumnElement[bool]:
 
 
 def _load(conn: Connection, user: User, sid: str) -> sa.RowMapping:
+    """The submission if ``user`` may see it; 404 otherwise (also for ids that cannot exist)."""
+    if not _SID.fullmatch(sid):
+        raise not_found()
     row = (
         conn.execute(sa.select(db.submissions).where(db.submissions.c.id == sid, _visible(user)))
         .mappings()
@@ -102,7 +204,7 @@ def _iso(value: Any) -> str | None:
     return None
 
 
-def _summary(row: sa.RowMapping) -> dict[str, Any]:
+def _summary(row: sa.RowMapping, state: str) -> dict[str, Any]:
     done = row["status"] == "done"
     return {
         "id": row["id"],
@@ -117,6 +219,7 @@ def _summary(row: sa.RowMapping) -> dict[str, Any]:
         "finished_at": _iso(row["finished_at"]),
         "summary": {"errors": row["errors"], "warnings": row["warnings"]} if done else None,
         "error": row["error"],
+        "review_state": state,
     }
 
 
@@ -140,14 +243,46 @@ def _finding(report: dict[str, Any], n: int) -> dict[str, Any]:
 # ------------------------------------------------------------------------------ routes
 
 
-@router.post("", status_code=202, response_model=Accepted)
+_LOCATION = {"Location": {"description": "/api/v1/submissions/{id}", "schema": {"type": "string"}}}
+
+
+@router.post(
+    "",
+    status_code=202,
+    response_model=Accepted,
+    responses={
+        202: {"description": "Queued: poll its status", "headers": _LOCATION},
+        **error_responses(400, 401, 413, 422),
+    },
+)
 def upload(
     request: Request,
     response: Response,
     user: CurrentUser,
-    file: Annotated[list[UploadFile], File(description="A .zip, or the files of one package")],
-    profile: Annotated[str | None, Form()] = None,
-    claim_date: Annotated[str | None, Form(description="YYYY-MM-DD")] = None,
+    file: Annotated[
+        list[UploadFile],
+        File(description="A .zip, or the files of one package", min_length=1),
+    ],
+    profile: Annotated[
+        str | None,
+        Form(
+            description="A shipped profile's name (`annex profiles`)",
+            json_schema_extra={"enum": [*shipped_names()]},
+        ),
+    ] = None,
+    claim_date: Annotated[
+        str | None,
+        Form(
+            description="YYYY-MM-DD; empty (as a web form sends it) is none",
+            json_schema_extra={
+                "anyOf": [
+                    {"type": "string", "format": "date"},
+                    {"type": "string", "maxLength": 0},
+                    {"type": "null"},
+                ]
+            },
+        ),
+    ] = None,
     name: Annotated[
         str | None, Form(description="The package's name when several files are uploaded")
     ] = None,
@@ -222,17 +357,27 @@ def upload(
     return Accepted(id=sid, status="queued")
 
 
-@router.get("")
+@router.get("", response_model=SubmissionPage, responses=error_responses(401, 422))
 def list_submissions(
     request: Request,
     user: CurrentUser,
-    status: Annotated[Literal["queued", "running", "done", "failed"] | None, Query()] = None,
-    institution: Annotated[str | None, Query(max_length=18)] = None,
-    code: Annotated[str | None, Query(max_length=64)] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    status: Annotated[Status | None, Query(description="The check's status")] = None,
+    review_state: Annotated[
+        ReviewState | None, Query(description="The review's state (see the review routes)")
+    ] = None,
+    institution: Annotated[
+        str | None,
+        Query(max_length=18, pattern=_CREDIT_CODE, description="Credit code (any case)"),
+    ] = None,
+    code: Annotated[
+        str | None,
+        Query(max_length=64, pattern=_CODE, description="A finding code the report contains"),
+    ] = None,
+    page: Annotated[int, Query(ge=1, description="From 1")] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
-    """Submissions visible to the caller, newest first."""
+    """Submissions visible to the caller, newest first, with their review state; ``total``
+    counts the matches over all pages."""
     where: list[sa.ColumnElement[bool]] = [_visible(user)]
     if status:
         where.append(db.submissions.c.status == status)
@@ -246,30 +391,58 @@ def list_submissions(
                 )
             )
         )
+    newest_first = (db.submissions.c.created_at.desc(), db.submissions.c.id.desc())
+    offset = (page - 1) * per_page
+    rows: Sequence[sa.RowMapping]
     with _database(request).transaction() as conn:
-        total = conn.execute(
-            sa.select(sa.func.count()).select_from(db.submissions).where(*where)
-        ).scalar_one()
-        rows = (
-            conn.execute(
-                sa.select(db.submissions)
-                .where(*where)
-                .order_by(db.submissions.c.created_at.desc(), db.submissions.c.id.desc())
-                .limit(per_page)
-                .offset((page - 1) * per_page)
+        if review_state:
+            # The state is derived from decisions (service/review.py), not stored: it is
+            # worked out for every match, in bulk, and the page cut from those in the state.
+            ids = list(
+                conn.execute(sa.select(db.submissions.c.id).where(*where).order_by(*newest_first))
+                .scalars()
+                .all()
             )
-            .mappings()
-            .all()
-        )
+            states = review_states(conn, ids)
+            matching = [sid for sid in ids if states[sid] == review_state]
+            total = len(matching)
+            chosen = matching[offset : offset + per_page]
+            found = {
+                r["id"]: r
+                for r in conn.execute(
+                    sa.select(db.submissions).where(db.submissions.c.id.in_(chosen))
+                ).mappings()
+            }
+            rows = [found[sid] for sid in chosen]
+        else:
+            total = conn.execute(
+                sa.select(sa.func.count()).select_from(db.submissions).where(*where)
+            ).scalar_one()
+            # A page past the end is empty; its offset (which may be any size) is never
+            # sent to the database, where it could overflow an integer.
+            rows = (
+                []
+                if offset >= total
+                else conn.execute(
+                    sa.select(db.submissions)
+                    .where(*where)
+                    .order_by(*newest_first)
+                    .limit(per_page)
+                    .offset(offset)
+                )
+                .mappings()
+                .all()
+            )
+            states = review_states(conn, [r["id"] for r in rows])
     return {
-        "items": [_summary(r) for r in rows],
+        "items": [_summary(r, states[r["id"]]) for r in rows],
         "page": page,
         "per_page": per_page,
         "total": int(total),
     }
 
 
-@router.get("/{sid}")
+@router.get("/{sid}", response_model=Submission, responses=error_responses(401, 404, 422))
 def get_submission(request: Request, user: CurrentUser, sid: str) -> dict[str, Any]:
     """A submission: its status, and once done its report (masked) and review state."""
     with _database(request).transaction() as conn:
@@ -278,15 +451,31 @@ def get_submission(request: Request, user: CurrentUser, sid: str) -> dict[str, A
         decisions = finding_decisions(conn, sid)
         explicit = package_decision(conn, sid)
     return {
-        **_summary(row),
+        **_summary(row, review_state(report, decisions, explicit)),
         "report": report,
-        "review_state": review_state(report, decisions, explicit),
         "reviews": {str(n): d for n, d in sorted(decisions.items())},
         "decision": explicit,
     }
 
 
-@router.get("/{sid}/report")
+@router.get(
+    "/{sid}/report",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The report in the asked format",
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "text/html": {"schema": {"type": "string"}},
+                "application/xml": {"schema": {"type": "string"}},
+                "application/sarif+json": {"schema": {"type": "object"}},
+                "text/plain": {"schema": {"type": "string"}},
+                MEDIA_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
+            },
+        },
+        **error_responses(401, 404, 409, 422),
+    },
+)
 def get_report(
     request: Request,
     user: CurrentUser,
@@ -305,7 +494,10 @@ def get_report(
     return Response(renderer(format)(report), media_type=MEDIA_TYPES[format], headers=headers)
 
 
-@router.get("/{sid}/findings/{n}/value")
+_REVIEWER_ONLY = error_responses(400, 401, 403, 404, 409, 422)
+
+
+@router.get("/{sid}/findings/{n}/value", response_model=FindingValue, responses=_REVIEWER_ONLY)
 def finding_value(
     request: Request,
     user: CurrentUser,
@@ -355,7 +547,7 @@ def finding_value(
     }
 
 
-@router.post("/{sid}/findings/{n}/review")
+@router.post("/{sid}/findings/{n}/review", response_model=Reviewed, responses=_REVIEWER_ONLY)
 def review_finding(
     request: Request, user: CurrentUser, sid: str, n: int, body: ReviewIn
 ) -> dict[str, Any]:
@@ -396,7 +588,7 @@ def review_finding(
     }
 
 
-@router.post("/{sid}/decision")
+@router.post("/{sid}/decision", response_model=PackageDecided, responses=_REVIEWER_ONLY)
 def decide(request: Request, user: CurrentUser, sid: str, body: DecisionIn) -> dict[str, Any]:
     """A reviewer passes or returns (with a reason) the whole package."""
     database = _database(request)
