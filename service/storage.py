@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from annexkit.contract.masking import mask_text
 from annexkit.service.db import private_folder
 from annexkit.service.errors import ServiceError
 
@@ -38,10 +39,12 @@ def safe_name(raw: str | None) -> str:
     text = unicodedata.normalize("NFC", (raw or "").replace("\\", "/")).split("/")[-1]
     text = re.sub(r"[\x00-\x1f\x7f]", "", text).strip()
     if text in ("", ".", "..") or len(text.encode("utf-8")) > 255:
+        # Institutions name files after trainees: the name is masked like any report text.
+        shown = mask_text(repr(raw)[:120])
         raise ServiceError(
             "bad-file-name",
-            f"文件名无效：{raw!r}",
-            f"invalid file name: {raw!r}",
+            f"文件名无效：{shown}",
+            f"invalid file name: {shown}",
             status=422,
         )
     return text
