@@ -1,5 +1,5 @@
 # annexkit — set-up, main job, tests. Every target sets up what it needs first.
-#   make run    generate the sample package (DOCX + PDF) into out/
+#   make run    the checking service with the sample packages submitted (PORT=8000)
 #   make test   ruff, mypy, the whole test suite and the sample packages
 
 PYTHON ?= python3
@@ -42,9 +42,13 @@ system-packages:
 	    echo "  请管理员运行 / ask an administrator to run: apt-get install $(DEBIAN_PACKAGES)"; \
 	fi
 
+# The service on its SQLite default in $(DATA) (kept between runs), with the sample class's
+# package generated into out/sample and submitted with samples/packages; prints the address
+# and a reviewer's and an institution's token and password. Ctrl-C stops it.
+PORT ?= 8000
+DATA ?= annex-data/demo
 run: setup
-	$(BIN)/annex generate package $(SAMPLE) -o out/sample --pdf --force
-	@echo "样例材料已生成 / sample package written to: $$(pwd)/out/sample"
+	$(BIN)/python -m scripts.run_service --port $(PORT) --data $(DATA) --out out/sample
 
 lint: setup
 	$(BIN)/ruff check annexkit checker generator service scripts tests benchmarks

@@ -37,6 +37,7 @@ from sqlalchemy.engine import URL
 
 from annexkit.service.db import Database
 from annexkit.service.jobs import check_submission
+from annexkit.service.runner import start_fork_server
 from annexkit.service.settings import Settings
 from annexkit.service.storage import BlobStore
 
@@ -152,6 +153,9 @@ async def work(
 ) -> None:
     """Run a worker until it is stopped (a signal, or ``stop`` being set), sweeping for
     stalled jobs every ``stalled_after`` seconds meanwhile."""
+    # The checker's pool and the page-picture child fork from it: started once, with the
+    # job's modules preloaded, so that no job pays for their imports.
+    await asyncio.to_thread(start_fork_server)
     app = make_app(settings, database, store)
     async with app.open_async():
         await recover_async(app, database, settings)

@@ -1,9 +1,18 @@
 """The local job runner of the SQLite default: threads inside ``annex serve``.
 
-The submissions table is the queue (``status``): a thread claims the oldest ``queued`` row
-in a write transaction (SQLite's ``BEGIN IMMEDIATE`` lets one claimer at a time through),
-runs :func:`~annexkit.service.jobs.check_submission` — whose check runs in the checker's own
-crash-isolated worker processes — and looks again; an upload wakes it at once.
+The submissions table is the queue (``status``): a thread claims the oldest ``queued`` rows
+— up to :data:`BATCH` at once — in a write transaction (SQLite's ``BEGIN IMMEDIATE`` lets
+one claimer at a time through), checks them and looks again; an upload wakes it at once.
+
+Several claimed submissions are checked in **one** pass of the checker's pool
+(:func:`check_batch`), as ``annex check`` checks a folder of packages: starting the pool's
+crash-isolated worker processes costs a few tenths of a second, which per job was a large
+share of a ten-page package's check (issue 13: the service under load must stay within 20 %
+of ``annex check`` on the same packages). Each submission's report is stored as soon as its
+last package is checked, exactly as :func:`~annexkit.service.jobs.check_submission` stores
+it; a submission the batch cannot take (a laying-out error, the pass failing) is handed to
+``check_submission`` itself, whose errors are the job's. Under light load a batch is one
+submission, checked by ``check_submission`` as before.
 
 At start, every ``running`` row that began before this process did belongs to a server that
 died (SQLite has one server per data folder): it is queued again, so no job is lost; the job
@@ -12,20 +21,67 @@ is idempotent, so none stores two reports.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import multiprocessing
+import multiprocessing.forkserver
+import os
 import threading
+import time
+from collections import deque
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
+from annexkit.checker.batch import _preload, default_check
+from annexkit.checker.discover import PackageSource
+from annexkit.checker.engine import CheckOptions, check_sources, find_packages
+from annexkit.checker.report import build_report
+from annexkit.checker.result import PackageResult
 from annexkit.service import db
+from annexkit.service import jobs as job_module
 from annexkit.service.db import Database
 from annexkit.service.jobs import check_submission
-from annexkit.service.settings import Settings
-from annexkit.service.storage import BlobStore
+from annexkit.service.settings import Settings, test_delay
+from annexkit.service.storage import BlobStore, StoredFile
 
 log = logging.getLogger("annexkit.service.runner")
 _IDLE_POLL = 5.0
+BATCH = 8
+"""Most submissions one thread claims and checks in one pass of the pool. Enough to spread
+the pool's start-up thin; few enough that two threads still share a burst of uploads and
+that a submission waits for at most this many before its own report is stored."""
+
+_JOB_MODULES = (
+    "annexkit.service.jobs",
+    "annexkit.checker.page_pictures",
+    "PIL.Image",
+    "PIL.ImageDraw",
+    "PIL.JpegImagePlugin",
+)
+"""What the job's child processes (the page-picture child) import: preloaded in the fork
+server beside the checker, so that each child costs a fork, not 0.4 s of imports
+(SQLAlchemy and FastAPI come with :mod:`annexkit.service.jobs`; Pillow draws and encodes
+the pictures)."""
+
+
+def start_fork_server() -> None:
+    """Start multiprocessing's fork server now, with the checker and the job's modules
+    preloaded. The checker's pool and the picture child both start their processes from it;
+    whichever started it first decided its preload, and the checker alone would leave every
+    picture child importing the service again."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    modules = [*_preload(default_check), *_JOB_MODULES]
+    multiprocessing.get_context("forkserver").set_forkserver_preload(modules)
+    try:
+        multiprocessing.forkserver.ensure_running()
+    except Exception:  # the pool starts it itself, with the checker's preload only
+        log.exception("could not start the fork server ahead of the jobs")
 
 
 def requeue_interrupted(database: Database, started_before: dt.datetime) -> int:
@@ -50,27 +106,178 @@ def requeue_interrupted(database: Database, started_before: dt.datetime) -> int:
 
 def claim_next(database: Database) -> str | None:
     """Mark the oldest queued submission running and return its id (None: none queued)."""
+    claimed = claim_batch(database, 1)
+    return claimed[0] if claimed else None
+
+
+def claim_batch(database: Database, limit: int) -> list[str]:
+    """Mark the oldest ``limit`` queued submissions running; their ids, oldest first."""
     with database.transaction(write=True) as conn:
-        sid = conn.execute(
-            sa.select(db.submissions.c.id)
-            .where(db.submissions.c.status == "queued")
-            .order_by(db.submissions.c.created_at, db.submissions.c.id)
-            .limit(1)
-        ).scalar_one_or_none()
-        if sid is None:
-            return None
+        sids = [
+            str(sid)
+            for sid in conn.execute(
+                sa.select(db.submissions.c.id)
+                .where(db.submissions.c.status == "queued")
+                .order_by(db.submissions.c.created_at, db.submissions.c.id)
+                .limit(limit)
+            ).scalars()
+        ]
+        if not sids:
+            return []
         # started_at: requeue_interrupted compares it with a start time; the attempt is
         # counted here, where the job becomes visibly running.
         conn.execute(
             db.submissions.update()
-            .where(db.submissions.c.id == sid)
+            .where(db.submissions.c.id.in_(sids))
             .values(
                 status="running",
                 started_at=db.now(),
                 attempts=db.submissions.c.attempts + 1,
             )
         )
-    return str(sid)
+    return sids
+
+
+@dataclass
+class _Job:
+    """A claimed submission as the batch checks it."""
+
+    sid: str
+    name: str
+    profile: str | None
+    claim_date: Any
+    files: list[StoredFile]
+    base: Path = Path()
+    sources: list[PackageSource] = field(default_factory=list)
+
+
+def check_batch(
+    database: Database, store: BlobStore, settings: Settings, sids: Sequence[str]
+) -> None:
+    """Check claimed submissions ``sids`` in as few passes of the checker's pool as their
+    options allow (one per profile and claim date), storing each report as it completes."""
+    if len(sids) == 1:
+        check_submission(database, store, settings, sids[0], claimed=True)
+        return
+    claimed = _load(database, sids)
+    delay = test_delay()
+    if delay:
+        time.sleep(delay)
+    groups: dict[tuple[str | None, Any], list[_Job]] = {}
+    for job in claimed:
+        groups.setdefault((job.profile, job.claim_date), []).append(job)
+    left: list[str] = []
+    for (profile, claim_date), group in groups.items():
+        left += _check_group(database, store, settings, group, profile, claim_date)
+    for sid in left:
+        # Alone, with check_submission's own handling of whatever kept it out of the batch.
+        check_submission(database, store, settings, sid, claimed=True)
+
+
+def _load(database: Database, sids: Sequence[str]) -> list[_Job]:
+    """The claimed submissions still to check, in claim order, with their files."""
+    with database.transaction() as conn:
+        rows = {
+            r["id"]: r
+            for r in conn.execute(
+                sa.select(db.submissions).where(db.submissions.c.id.in_(list(sids)))
+            ).mappings()
+        }
+        files: dict[str, list[StoredFile]] = {}
+        for f in conn.execute(
+            sa.select(db.submission_files)
+            .where(db.submission_files.c.submission_id.in_(list(sids)))
+            .order_by(db.submission_files.c.submission_id, db.submission_files.c.position)
+        ).mappings():
+            files.setdefault(f["submission_id"], []).append(
+                StoredFile(f["name"], f["sha256"], int(f["size"]))
+            )
+    return [
+        _Job(sid, row["name"], row["profile"], row["claim_date"], files.get(sid, []))
+        for sid in sids
+        if (row := rows.get(sid)) is not None and row["status"] not in ("done", "failed")
+    ]
+
+
+def _check_group(
+    database: Database,
+    store: BlobStore,
+    settings: Settings,
+    group: list[_Job],
+    profile: str | None,
+    claim_date: Any,
+) -> list[str]:
+    """One pass of the pool over ``group`` (same options); the ids it could not finish."""
+    left: list[str] = []
+    with contextlib.ExitStack() as stack:
+        pending: deque[_Job] = deque()
+        for job in group:
+            # As jobs.check_files does for one submission.
+            try:
+                target = stack.enter_context(store.laid_out(job.files, job.name))
+                job.base = target.parent
+                job.sources = find_packages([target])
+                for source in job.sources:
+                    job_module._refuse_outside_profile(source.profile, Path(source.path), job.base)
+            except Exception:
+                left.append(job.sid)
+                continue
+            pending.append(job)
+        options = CheckOptions(
+            profile=profile,
+            claim_date=claim_date,
+            workers=settings.check_processes,
+            timeout=settings.check_timeout,
+            progress=False,
+        )
+        done: list[PackageResult] = []
+        try:
+            _finish_ready(database, store, pending, done, left)
+            results = check_sources([s for job in pending for s in job.sources], options)
+            try:
+                for result in results:
+                    done.append(result)
+                    _finish_ready(database, store, pending, done, left)
+            finally:
+                # Stops the pool's workers at once should storing a report fail mid-batch.
+                if isinstance(results, Generator):
+                    results.close()
+        except Exception:
+            log.exception(
+                "a batch of %d submissions stopped; checking the rest one by one", len(group)
+            )
+        left += [job.sid for job in pending]
+    return left
+
+
+def _finish_ready(
+    database: Database,
+    store: BlobStore,
+    pending: deque[_Job],
+    done: list[PackageResult],
+    left: list[str],
+) -> None:
+    """Store the report of every leading submission whose packages are all checked."""
+    while pending and len(done) >= len(pending[0].sources):
+        job = pending.popleft()
+        results = done[: len(job.sources)]
+        del done[: len(job.sources)]
+        try:
+            _store(database, store, job, results)
+        except Exception:
+            log.exception("storing the report of submission %s failed", job.sid)
+            left.append(job.sid)
+
+
+def _store(database: Database, store: BlobStore, job: _Job, results: list[PackageResult]) -> None:
+    """What jobs.check_submission does with one submission's results."""
+    for result in results:
+        result.path = os.path.relpath(result.path, job.base)
+    report = build_report(results)
+    pictures = job_module.make_pictures(job.sources, results, report)
+    revealed = build_report(results, reveal=True)
+    rows = job_module.save_pictures(store, job.sid, pictures)
+    job_module.store_report(database, job.sid, report, revealed, pictures=rows)
 
 
 class LocalRunner:
@@ -90,6 +297,7 @@ class LocalRunner:
 
     def start(self, started_at: dt.datetime) -> None:
         requeue_interrupted(self.database, started_at)
+        start_fork_server()
         for thread in self._threads:
             thread.start()
 
@@ -114,9 +322,9 @@ class LocalRunner:
                     return
                 self._pending = max(0, self._pending - 1)
             try:
-                sid = claim_next(self.database)
-                if sid is not None:
-                    check_submission(self.database, self.store, self.settings, sid, claimed=True)
+                sids = claim_batch(self.database, BATCH)
+                if sids:
+                    check_batch(self.database, self.store, self.settings, sids)
                     continue
             except Exception:
                 log.exception("job runner error")

@@ -127,6 +127,47 @@ def add_user(
     return _user(row), token
 
 
+def issue_token(database: Database, name: str) -> tuple[User, str]:
+    """A fresh API token for account ``name``, replacing its stored hash: the old token stops
+    working at once. Only the hash is kept, so a lost token cannot be shown again — this
+    is how a user gets a new one (and how ``make run`` shows working demo tokens each run)."""
+    token = new_token()
+    with database.transaction(write=True) as conn:
+        done = conn.execute(
+            db.users.update().where(db.users.c.name == name).values(token_hash=token_hash(token))
+        )
+        if not done.rowcount:
+            raise _no_user(name)
+        row = conn.execute(sa.select(db.users).where(db.users.c.name == name)).mappings().one()
+    return _user(row), token
+
+
+def set_password(database: Database, name: str, password: str) -> User:
+    """Set (or replace) the web-page password of account ``name`` (stored as argon2id)."""
+    if not password:
+        raise ServiceError("bad-user", "密码不能为空", "the password must not be empty")
+    hashed = hash_password(password)  # before the transaction: argon2 is slow on purpose
+    with database.transaction(write=True) as conn:
+        done = conn.execute(
+            db.users.update().where(db.users.c.name == name).values(password_hash=hashed)
+        )
+        if not done.rowcount:
+            raise _no_user(name)
+        row = conn.execute(sa.select(db.users).where(db.users.c.name == name)).mappings().one()
+    return _user(row)
+
+
+def user_by_name(database: Database, name: str) -> User | None:
+    """The account called ``name`` (enabled or not), or None."""
+    with database.transaction() as conn:
+        row = conn.execute(sa.select(db.users).where(db.users.c.name == name)).mappings().first()
+    return None if row is None else _user(row)
+
+
+def _no_user(name: str) -> ServiceError:
+    return ServiceError("not-found", f"没有用户 {name}", f"no user named {name!r}", status=404)
+
+
 def list_users(database: Database) -> list[User]:
     with database.transaction() as conn:
         rows = conn.execute(sa.select(db.users).order_by(db.users.c.name)).mappings().all()
@@ -137,9 +178,7 @@ def disable_user(database: Database, name: str) -> User:
     with database.transaction(write=True) as conn:
         done = conn.execute(db.users.update().where(db.users.c.name == name).values(disabled=True))
         if not done.rowcount:
-            raise ServiceError(
-                "not-found", f"没有用户 {name}", f"no user named {name!r}", status=404
-            )
+            raise _no_user(name)
         row = conn.execute(sa.select(db.users).where(db.users.c.name == name)).mappings().one()
     return _user(row)
 

@@ -96,6 +96,48 @@ def add(
     )
 
 
+@users.command("token")
+@click.argument("name")
+@_db
+@_data
+def token(name: str, db_url: str | None, data_dir: Path) -> None:
+    """发放新的 API 令牌（旧令牌立即失效）/ Issue a new API token; the old one stops working.
+
+    Only the token's hash is stored, so a lost token cannot be shown again: this replaces
+    it. The new token is the last word of the output.
+    """
+    from annexkit.service.users import issue_token
+
+    database = _database(db_url, data_dir)
+    try:
+        user, new = issue_token(database, name)
+    finally:
+        database.close()
+    click.echo(
+        f"已为用户 {user.name} 发放新令牌，旧令牌已失效 / new token for {user.name}, the old "
+        f"one no longer works.\nAPI 令牌只显示这一次 / the API token is shown only now:\n{new}"
+    )
+
+
+@users.command("password")
+@click.argument("name")
+@_db
+@_data
+def password(name: str, db_url: str | None, data_dir: Path) -> None:
+    """从标准输入设置网页登录密码 / Set a web-page password, read from standard input."""
+    from annexkit.service.users import set_password
+
+    given = sys.stdin.readline().rstrip("\r\n")
+    if not given:
+        raise CommandError("标准输入中没有密码 / no password on standard input")
+    database = _database(db_url, data_dir)
+    try:
+        user = set_password(database, name, given)
+    finally:
+        database.close()
+    click.echo(f"已设置密码 password set: {user.name}")
+
+
 @users.command("list")
 @_db
 @_data
