@@ -206,6 +206,10 @@ def check_files(
 # ----------------------------------------------------------------------- page pictures
 
 
+Drawable = tuple[Sequence[PackageSource], Sequence[PackageResult], Report]
+"""One submission's packages as found, their results and its masked report."""
+
+
 def make_pictures(
     sources: Sequence[PackageSource],
     results: Sequence[PackageResult],
@@ -218,8 +222,33 @@ def make_pictures(
     """The masked pictures of the pages of ``report`` that have outlined findings, made in a
     child process (see the module's docstring); ``sources`` must still be readable. An empty
     list, logged, when the child fails, dies or overruns ``timeout``: never an error."""
-    if not any(d.format.lower() in _PICTURED_FORMATS for r in results for d in r.documents):
-        return []  # Word and Excel documents only: no pages to draw, no child to start
+    return make_pictures_of_many(
+        [(sources, results, report)], width=width, max_bytes=max_bytes, timeout=timeout
+    )[0]
+
+
+def make_pictures_of_many(
+    items: Sequence[Drawable],
+    *,
+    width: int = PICTURE_WIDTH,
+    max_bytes: int = PICTURE_BUDGET,
+    timeout: float = PICTURE_TIMEOUT,
+) -> list[list[PageJpeg]]:
+    """:func:`make_pictures` for several submissions in one child process (one start-up for
+    a batch of the local runner), each with its own ``max_bytes``; ``timeout`` is per
+    submission. Every list empty when the child fails: pictures are only an aid."""
+    wanted = [
+        any(d.format.lower() in _PICTURED_FORMATS for r in results for d in r.documents)
+        for _, results, _ in items
+    ]
+    out: list[list[PageJpeg]] = [[] for _ in items]
+    if not any(wanted):
+        return out  # Word and Excel documents only: no pages to draw, no child to start
+    work = [
+        (list(sources), list(results), report)
+        for (sources, results, report), want in zip(items, wanted, strict=True)
+        if want
+    ]
     # As the checker's pool: a fork server where there is one (a clean single-threaded
     # parent, where a fork of this threaded server could inherit a held lock), else spawn.
     context: BaseContext
@@ -233,7 +262,7 @@ def make_pictures(
     receiver, sender = context.Pipe(duplex=False)
     child = process(
         target=_picture_child,
-        args=(sender, list(sources), list(results), report, width, max_bytes),
+        args=(sender, work, width, max_bytes),
         name="annexkit-pictures",
         daemon=True,  # never outlives the server, whatever happens to it
     )
@@ -242,8 +271,8 @@ def make_pictures(
     try:
         child.start()
         sender.close()  # ours: so that a dead child reads as EOF, not as a silent wait
-        if not receiver.poll(timeout):
-            raise TimeoutError(f"no pictures after {timeout:g} s")
+        if not receiver.poll(timeout * len(work)):
+            raise TimeoutError(f"no pictures after {timeout * len(work):g} s")
         reply = receiver.recv()  # EOFError: the child died (crash, memory cap)
     except Exception as exc:
         reply = ("error", type(exc).__name__)
@@ -263,41 +292,52 @@ def make_pictures(
             reply[1],
             child.exitcode,
         )
-        return []
-    made: list[PageJpeg] = reply[1]
+        return out
+    made: list[list[PageJpeg]] = reply[1]
     omitted, failed = reply[2], reply[3]
     log.info(
-        "made %d page picture(s) of %d bytes in %.1f s (%d over the budget, %d unrenderable)",
-        len(made),
-        sum(len(p.jpeg) for p in made),
+        "made %d page picture(s) of %d bytes for %d submission(s) in %.1f s "
+        "(%d over the budget, %d unrenderable)",
+        sum(len(m) for m in made),
+        sum(len(p.jpeg) for m in made for p in m),
+        len(work),
         time.monotonic() - started,
         omitted,
         failed,
     )
-    return made
+    drawn = iter(made)
+    return [next(drawn) if want else [] for want in wanted]
 
 
 def _picture_child(
     conn: Connection,
-    sources: list[PackageSource],
-    results: list[PackageResult],
-    report: Report,
+    work: list[tuple[list[PackageSource], list[PackageResult], Report]],
     width: int,
     max_bytes: int,
 ) -> None:
     """The picture child's whole life: collect, send back, exit."""
     # Ctrl-C reaches the whole process group: the parent decides when this child stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Pictures are an aid: on a busy server the checks come first.
+    with contextlib.suppress(OSError):
+        os.nice(10)
     _cap_memory(PICTURE_MEMORY)
     reply: tuple[Any, ...]
     try:
-        pictures = collect(sources, results, report, width=width, max_bytes=max_bytes)
-        made = [
-            _as_jpeg(package, picture)
-            for package, pages in sorted(pictures.packages.items())
-            for picture in pages
-        ]
-        reply = ("ok", made, pictures.omitted, pictures.failed)
+        made: list[list[PageJpeg]] = []
+        omitted = failed = 0
+        for sources, results, report in work:
+            pictures = collect(sources, results, report, width=width, max_bytes=max_bytes)
+            made.append(
+                [
+                    _as_jpeg(package, picture)
+                    for package, pages in sorted(pictures.packages.items())
+                    for picture in pages
+                ]
+            )
+            omitted += pictures.omitted
+            failed += pictures.failed
+        reply = ("ok", made, omitted, failed)
     except Exception as exc:
         reply = ("error", type(exc).__name__)
     try:
@@ -399,6 +439,21 @@ def store_report(
     with contextlib.suppress(sa.exc.IntegrityError):
         _insert_report(database, sid, report, revealed, codes, pictures)
     return "done"
+
+
+def add_pictures(database: Database, sid: str, pictures: Sequence[dict[str, Any]]) -> None:
+    """Page pictures' rows for a report stored without them (the local runner draws a
+    batch's pictures after storing its reports); nothing when the submission has some."""
+    if not pictures:
+        return
+    with contextlib.suppress(sa.exc.IntegrityError), database.transaction(write=True) as conn:
+        held = conn.execute(
+            sa.select(db.page_pictures.c.submission_id)
+            .where(db.page_pictures.c.submission_id == sid)
+            .limit(1)
+        ).first()
+        if held is None:
+            conn.execute(db.page_pictures.insert(), list(pictures))
 
 
 def _insert_report(

@@ -231,13 +231,14 @@ def _check_group(
             progress=False,
         )
         done: list[PackageResult] = []
+        drawable: list[tuple[str, job_module.Drawable]] = []
         try:
-            _finish_ready(database, store, pending, done, left)
+            _finish_ready(database, store, pending, done, left, drawable)
             results = check_sources([s for job in pending for s in job.sources], options)
             try:
                 for result in results:
                     done.append(result)
-                    _finish_ready(database, store, pending, done, left)
+                    _finish_ready(database, store, pending, done, left, drawable)
             finally:
                 # Stops the pool's workers at once should storing a report fail mid-batch.
                 if isinstance(results, Generator):
@@ -247,7 +248,22 @@ def _check_group(
                 "a batch of %d submissions stopped; checking the rest one by one", len(group)
             )
         left += [job.sid for job in pending]
+        # After the pool has stopped, while the files are still laid out: the reports are
+        # there already, the pictures follow, drawn for the whole batch in one child.
+        _draw(database, store, drawable)
     return left
+
+
+def _draw(
+    database: Database, store: BlobStore, drawable: list[tuple[str, job_module.Drawable]]
+) -> None:
+    try:
+        made = job_module.make_pictures_of_many([item for _, item in drawable])
+        for (sid, _), pictures in zip(drawable, made, strict=True):
+            rows = job_module.save_pictures(store, sid, pictures)
+            job_module.add_pictures(database, sid, rows)
+    except Exception:
+        log.exception("page pictures of a batch were not stored")
 
 
 def _finish_ready(
@@ -256,28 +272,30 @@ def _finish_ready(
     pending: deque[_Job],
     done: list[PackageResult],
     left: list[str],
+    drawable: list[tuple[str, job_module.Drawable]],
 ) -> None:
-    """Store the report of every leading submission whose packages are all checked."""
+    """Store the report of every leading submission whose packages are all checked; what
+    its pictures need goes to ``drawable``."""
     while pending and len(done) >= len(pending[0].sources):
         job = pending.popleft()
         results = done[: len(job.sources)]
         del done[: len(job.sources)]
         try:
-            _store(database, store, job, results)
+            drawable.append((job.sid, _store(database, job, results)))
         except Exception:
             log.exception("storing the report of submission %s failed", job.sid)
             left.append(job.sid)
 
 
-def _store(database: Database, store: BlobStore, job: _Job, results: list[PackageResult]) -> None:
-    """What jobs.check_submission does with one submission's results."""
+def _store(database: Database, job: _Job, results: list[PackageResult]) -> job_module.Drawable:
+    """What jobs.check_submission does with one submission's results, but the pictures:
+    they are drawn for the whole batch afterwards (:func:`_draw`)."""
     for result in results:
         result.path = os.path.relpath(result.path, job.base)
     report = build_report(results)
-    pictures = job_module.make_pictures(job.sources, results, report)
     revealed = build_report(results, reveal=True)
-    rows = job_module.save_pictures(store, job.sid, pictures)
-    job_module.store_report(database, job.sid, report, revealed, pictures=rows)
+    job_module.store_report(database, job.sid, report, revealed)
+    return (job.sources, results, report)
 
 
 class LocalRunner:

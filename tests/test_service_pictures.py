@@ -408,6 +408,32 @@ def test_migration_and_pictures_on_postgresql(backend: str, tmp_path: Path) -> N
                 version = conn.execute(
                     sa.text(f"SELECT version_num FROM {db.VERSION_TABLE}")
                 ).scalar_one()
-            assert version == "0002"
+            assert version >= "0002"  # this migration or a later one
             assert make_url(url).get_backend_name() == "postgresql"
             _stored_picture_round_trip(service)
+
+
+@pytest.mark.pdf
+def test_a_batch_of_the_local_runner_stores_the_same_pictures(
+    service: Service, pdf_zip: bytes, docx_zip: bytes
+) -> None:
+    """The local runner checks queued submissions together and draws their pictures in one
+    child after storing their reports: the same rows as one submission checked alone."""
+    from annexkit.service import runner
+
+    alone = _submit(service, "单独.zip", pdf_zip)
+    assert jobs.check_submission(service.database, service.store, service.settings, alone)
+    batch = [_submit(service, f"批{i}.zip", pdf_zip) for i in range(2)]
+    batch.append(_submit(service, "文档.zip", docx_zip))
+    runner.check_batch(service.database, service.store, service.settings, batch)
+
+    def shown(sid: str) -> list[tuple[Any, ...]]:
+        return [
+            (p.package, p.document, p.page, p.sha256, p.outlines)
+            for p in pictures_of(service.database, sid)
+        ]
+
+    assert shown(alone)
+    assert shown(batch[0]) == shown(batch[1]) == shown(alone)
+    assert shown(batch[2]) == []
+    assert all(_report(service, sid) for sid in batch)
