@@ -4,8 +4,10 @@ At start (the lifespan) the database is migrated and the jobs begin: on SQLite a
 :class:`~annexkit.service.runner.LocalRunner` inside this process; on PostgreSQL
 procrastinate's schema is applied, lost jobs are recovered, and with ``job_workers`` > 0
 an embedded procrastinate worker runs too. ``app.state`` carries ``settings``,
-``database``, ``store``, ``enqueue`` (submission id → job) and ``authenticators`` (the hook
-for the web page's session cookie), and ``templates_dir`` for the web page's templates.
+``database``, ``store``, ``enqueue`` (submission id → job) and ``authenticators`` (the web
+page's session cookie is installed there, so it works for the API too), and ``templates_dir``
+for the web page's templates. The reviewers' web page (:mod:`.web`, docs/web.md) is served at
+``/``, ``/login`` and ``/submissions/…``, outside /openapi.json.
 
 Every error is JSON (``{"error": {"code", "message", "zh", "en"}}``); no traceback ever
 reaches a response (it goes to the server's log).
@@ -30,8 +32,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from annexkit import __version__
-from annexkit.service import db
+from annexkit.service import db, web
 from annexkit.service.api import packages, submissions
+from annexkit.service.auth import session_user
 from annexkit.service.errors import ServiceError
 from annexkit.service.settings import Settings
 from annexkit.service.storage import BlobStore, too_large
@@ -40,6 +43,9 @@ log = logging.getLogger("annexkit.service")
 
 API_PREFIX = "/api/v1"
 _LIMITED_PATHS = (f"{API_PREFIX}/submissions", f"{API_PREFIX}/packages")
+_FORM_PATHS = ("/login", "/logout", "/submissions/")
+"""The web page's forms: a name, a password, a reason — never more than :data:`FORM_LIMIT`."""
+FORM_LIMIT = 64 * 1024
 _DRAIN_FACTOR = 4
 """A body over the limit is read on (and dropped) up to this many times the limit before the
 connection is cut, so that ordinary clients, which send the whole body before reading the
@@ -53,7 +59,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def templates_dir() -> Path:
-    """Jinja2 templates of the reviewers' web page (reserved; the page comes later)."""
+    """Jinja2 templates of the reviewers' web page (:mod:`.web`); the report's partials
+    (``annexkit.templates``) are found after them."""
     return Path(str(files("annexkit.service") / "templates"))
 
 
@@ -84,14 +91,16 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.store = store
-    app.state.authenticators = []
+    app.state.authenticators = [session_user]
     app.state.templates_dir = templates_dir()
     app.state.enqueue = lambda sid: None  # replaced when the jobs start
     app.include_router(submissions.router, prefix=API_PREFIX)
     app.include_router(packages.router, prefix=API_PREFIX)
+    app.include_router(web.router)
     _add_health(app)
     _add_error_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
+    app.add_middleware(BodyLimit, limit=FORM_LIMIT, paths=_FORM_PATHS)
     return app
 
 
@@ -214,16 +223,17 @@ class _TooLarge(Exception):
 
 class BodyLimit:
     """413 for an upload whose body exceeds ``limit`` bytes, counted as it arrives (before
-    the multipart parser spools it to disk), whatever Content-Length claims."""
+    the multipart parser spools it to disk), whatever Content-Length claims. ``paths``: the
+    path prefixes it guards (the API's uploads by default; the web page's forms too)."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int, paths: tuple[str, ...] = _LIMITED_PATHS) -> None:
+        self.app, self.limit, self.paths = app, limit, paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
             scope["type"] != "http"
             or scope.get("method") != "POST"
-            or not str(scope.get("path", "")).startswith(_LIMITED_PATHS)
+            or not str(scope.get("path", "")).startswith(self.paths)
         ):
             await self.app(scope, receive, send)
             return
