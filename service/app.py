@@ -30,6 +30,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from annexkit import __version__
 from annexkit.service import db, web
@@ -206,7 +207,12 @@ def _add_error_handlers(app: FastAPI) -> None:
         }
         code, zh, en = texts.get(exc.status_code, ("http-error", "请求出错", str(exc.detail)))
         error = ServiceError(code, zh, en, status=exc.status_code)
-        return JSONResponse(error.body(), status_code=exc.status_code)
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            # Starlette names only the methods of the first route on the path; a path served
+            # by several routes (GET and POST /submissions) allows all of theirs (RFC 9110).
+            headers["Allow"] = ", ".join(_allowed_methods(request))
+        return JSONResponse(error.body(), status_code=exc.status_code, headers=headers or None)
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> JSONResponse:
@@ -276,3 +282,14 @@ class BodyLimit:
         if not finished:
             response.headers["Connection"] = "close"
         await response(scope, receive, send)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app serves on the request's path (a route whose path
+    matches but not its method is a partial match)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        matched, _ = route.matches(request.scope)
+        if matched != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
