@@ -27,6 +27,8 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from annexkit.contract.files import new_file_mode
+
 __all__ = [
     "IMAGE_SUFFIXES",
     "OcrText",
@@ -116,9 +118,8 @@ def write_searchable(
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        # mkstemp makes the file 0600; every file annexkit writes gets 0666 & ~umask
-        # (as generator.render.new_file_mode, which this layer cannot import).
-        os.chmod(tmp, 0o666 & ~_umask())
+        # mkstemp makes the file 0600; every file annexkit writes gets the one mode.
+        os.chmod(tmp, new_file_mode())
         if not force and out.exists():
             raise FileExistsError(f"{out} exists (use force to overwrite)")
         os.replace(tmp, out)
@@ -463,18 +464,3 @@ def _cmap(cids: dict[str, int]) -> bytes:
         lines.append(b"endbfchar")
     lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
     return b"\n".join(lines) + b"\n"
-
-
-def _umask() -> int:
-    # Read from /proc where it exists: setting the umask to read it back changes it, for a
-    # moment, for every thread of the process.
-    try:
-        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

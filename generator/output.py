@@ -11,7 +11,8 @@ from pathlib import Path
 from annexkit.contract.text import AnnexkitError
 from annexkit.generator.package import Document
 from annexkit.generator.pdf import convert_to_pdf
-from annexkit.generator.render import new_file_mode, render_docx
+from annexkit.contract.files import new_file_mode
+from annexkit.generator.render import render_docx
 
 
 class OutputExistsError(AnnexkitError):
