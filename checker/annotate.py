@@ -9,7 +9,7 @@ ordinary viewer instead of matching the report's locations by hand.
 What a note says comes from the report's finding dicts, never from the :class:`Finding`
 objects: the report is already masked (unless ``--reveal``), so a copy cannot show more of an
 ID number than the report does. Where it goes comes from the results (boxes, locations),
-which the report does not carry; :func:`~annexkit.checker.report.reported_findings` pairs
+which the report does not carry; :func:`~annexkit.checker.report.findings_with_entries` pairs
 the two, entry by entry.
 
 Originals are only read. A copy is named ``<stem>.annotated.pdf`` (``-2``, ``-3`` … when the
@@ -34,8 +34,8 @@ from annexkit.checker.report import (
     SEVERITY_ZH,
     Report,
     field_label,
+    findings_with_entries,
     parse_pointer,
-    reported_findings,
     value_text,
 )
 from annexkit.checker.result import DocumentResult, PackageResult, PageBox
@@ -197,22 +197,10 @@ def _files(
     ignore: set[str] | None,
 ) -> list[_File]:
     """The package's files that have findings, in document order, each with its marks."""
-    pairs = reported_findings(result, select, ignore)
-    if len(pairs) != len(reported) or any(
-        f.code != entry["code"] for (f, _), entry in zip(pairs, reported, strict=True)
-    ):
-        raise ValueError(
-            f"the report of {result.path!r} does not list its findings as select/ignore give "
-            "them: build it from these results with the same select and ignore"
-        )
-    by_path = {d.path: d for d in result.documents}
     files: dict[str, _File] = {}
-    for (finding, owner), entry in zip(pairs, reported, strict=True):
-        # A package rule files its finding under the package but names the document (a
-        # sign-in row not in the ledger): it goes into that document's copy.
+    for finding, document, entry in findings_with_entries(result, reported, select, ignore):
         if entry["severity"] == "info":
             continue  # a note for the reviewer (the subsidy estimate), nothing to correct
-        document = owner or (by_path.get(finding.document) if finding.document else None)
         if document is None:
             continue
         display = _file_of(document.path)

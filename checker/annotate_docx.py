@@ -30,11 +30,10 @@ from annexkit.checker.readers.docx import (
     _TBL,
     _TC,
     _TR,
-    _Builder,
     _continues,
     _flatten,
     _int_attr,
-    _paragraph_text,
+    body_blocks,
 )
 from annexkit.checker.readers.stitch import stitch
 
@@ -67,18 +66,10 @@ def annotate_docx(source: Path, target: Path, marks: Sequence[Mark]) -> None:
 
 def cell_elements(body: Element) -> dict[CellKey, Element]:
     """Every cell of the body by the DOCX reader's (table, row, column), with its ``w:tc``."""
-    builder = _Builder()
     # The reader's blocks, built by the reader's code, and beside them the table element of
     # each Table block: a table is followed by its nested tables, depth first.
     elements: list[Element] = []
-    for element in _flatten(body, {_P, _TBL}):
-        if element.tag == _P:
-            text, pictures = _paragraph_text(element)
-            lead = len(text) - len(text.lstrip())
-            builder.paragraph(text.strip(), tuple(offset - lead for offset in pictures))
-        else:
-            builder.table(element)
-            elements += list(_tables_depth_first(element))
+    builder = body_blocks(body, lambda tbl: elements.extend(_tables_depth_first(tbl)))
     tables = [block for block in builder.blocks if isinstance(block, Table)]
     if len(tables) != len(elements):
         raise ValueError("the document's tables could not be matched to the reader's")

@@ -35,7 +35,7 @@ from typing import Any
 
 from annexkit import ANNEXES
 from annexkit.checker.discover import PackageSource
-from annexkit.checker.report import Report, parse_pointer, reported_findings
+from annexkit.checker.report import Report, findings_with_entries, parse_pointer
 from annexkit.checker.result import DocumentResult, PackageResult, PageBox
 from annexkit.contract.schema import node_at
 
@@ -253,22 +253,10 @@ def _pages_to_draw(
 ) -> DrawList:
     """(document index, page) → the boxes on it, for the package's findings that have one,
     in document and page order."""
-    pairs = reported_findings(result, select, ignore)
-    if len(pairs) != len(reported) or any(
-        f.code != entry["code"] for (f, _), entry in zip(pairs, reported, strict=True)
-    ):
-        raise ValueError(
-            f"the report of {result.path!r} does not list its findings as select/ignore give "
-            "them: build it from these results with the same select and ignore"
-        )
     index_of = {id(d): i for i, d in enumerate(result.documents)}
-    by_path = {d.path: d for d in result.documents}
     pages: DrawList = {}
-    for number, ((finding, owner), entry) in enumerate(zip(pairs, reported, strict=True)):
-        # A package rule files its finding under the package but may name the document (a
-        # sign-in row not in the ledger): the report shows it with that document, so does
-        # its picture.
-        document = owner or (by_path.get(finding.document) if finding.document else None)
+    paired = findings_with_entries(result, reported, select, ignore)
+    for number, (finding, document, entry) in enumerate(paired):
         if document is None or document.format.lower() not in ("pdf", *_IMAGE_FORMATS):
             continue
         page = finding.location.get("page")

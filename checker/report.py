@@ -18,7 +18,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from annexkit import ANNEXES, __version__
@@ -200,6 +200,32 @@ def reported_findings(
     ]
     owned += [(f, None) for f in package.findings]
     return [(f, d) for f, d in owned if is_selected(f.code, select, ignore)]
+
+
+def findings_with_entries(
+    package: PackageResult,
+    reported: Sequence[Mapping[str, Any]],
+    select: set[str] | None = None,
+    ignore: set[str] | None = None,
+) -> list[tuple[Finding, DocumentResult | None, Mapping[str, Any]]]:
+    """:func:`reported_findings` beside the report's own entries of ``package`` (its
+    ``findings``), n-th with n-th, each with the document it concerns: the one it was filed
+    under, or for a package rule's finding the document it names (a sign-in row not in the
+    ledger), else None. Raises ValueError when they cannot be the same findings (a report
+    built with another ``select``/``ignore``, or of other results)."""
+    pairs = reported_findings(package, select, ignore)
+    if len(pairs) != len(reported) or any(
+        f.code != entry["code"] for (f, _), entry in zip(pairs, reported, strict=True)
+    ):
+        raise ValueError(
+            f"the report of {package.path!r} does not list its findings as select/ignore give "
+            "them: build it from these results with the same select and ignore"
+        )
+    by_path = {d.path: d for d in package.documents}
+    return [
+        (f, owner or (by_path.get(f.document) if f.document else None), entry)
+        for (f, owner), entry in zip(pairs, reported, strict=True)
+    ]
 
 
 def build_report(

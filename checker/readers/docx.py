@@ -9,7 +9,7 @@ Headers, footers, footnotes and text boxes are not read: they hold no annex data
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,20 @@ _SYMBOLS = {
 
 def read_docx(path: Path, display_name: str | None = None) -> LayoutDocument:
     body = _open_body(path)
+    builder = body_blocks(body)
+    return LayoutDocument(
+        path=display_name or str(path),
+        format="docx",
+        blocks=stitch(builder.blocks, _continues),
+        pages=None,
+        extraction=Extraction("docx"),
+    )
+
+
+def body_blocks(body: Element, on_table: Callable[[Element], None] | None = None) -> _Builder:
+    """The reader's blocks of a document body, before continued tables are joined
+    (:func:`stitch` with :func:`_continues` joins them). ``on_table`` sees each top-level
+    ``w:tbl`` as its Table block is made: the annotator matches cells to elements with it."""
     builder = _Builder()
     for element in _flatten(body, {_P, _TBL}):
         if element.tag == _P:
@@ -59,13 +73,9 @@ def read_docx(path: Path, display_name: str | None = None) -> LayoutDocument:
             builder.paragraph(text.strip(), tuple(offset - lead for offset in pictures))
         else:
             builder.table(element)
-    return LayoutDocument(
-        path=display_name or str(path),
-        format="docx",
-        blocks=stitch(builder.blocks, _continues),
-        pages=None,
-        extraction=Extraction("docx"),
-    )
+            if on_table is not None:
+                on_table(element)
+    return builder
 
 
 def _continues(table: Table, part: Table, between: list[Paragraph]) -> bool:
