@@ -553,21 +553,14 @@ def review_finding(
 ) -> dict[str, Any]:
     """A reviewer confirms or dismisses (with a reason) finding ``n``."""
     database = _database(request)
-    with database.transaction() as conn:
-        row = _load(conn, user, sid)
-        report = _report(conn, sid)
-    require_reviewer(user)
-    if report is None:
-        raise _not_ready(row)
+    report = _reviewable(database, user, sid)
     _finding(report, n)
-    reason = (body.reason or "").strip() or None
-    if body.decision == "dismissed" and reason is None:
-        raise ServiceError(
-            "reason-required",
-            "驳回检查项须说明理由",
-            "dismissing a finding needs a reason",
-            status=422,
-        )
+    reason = _reason(
+        body.reason,
+        body.decision == "dismissed",
+        "驳回检查项须说明理由",
+        "dismissing a finding needs a reason",
+    )
     with database.transaction(write=True) as conn:
         conn.execute(
             db.reviews.insert().values(
@@ -592,20 +585,13 @@ def review_finding(
 def decide(request: Request, user: CurrentUser, sid: str, body: DecisionIn) -> dict[str, Any]:
     """A reviewer passes or returns (with a reason) the whole package."""
     database = _database(request)
-    with database.transaction() as conn:
-        row = _load(conn, user, sid)
-        report = _report(conn, sid)
-    require_reviewer(user)
-    if report is None:
-        raise _not_ready(row)
-    reason = (body.reason or "").strip() or None
-    if body.decision == "returned" and reason is None:
-        raise ServiceError(
-            "reason-required",
-            "退回材料包须说明理由",
-            "returning a package needs a reason",
-            status=422,
-        )
+    report = _reviewable(database, user, sid)
+    reason = _reason(
+        body.reason,
+        body.decision == "returned",
+        "退回材料包须说明理由",
+        "returning a package needs a reason",
+    )
     with database.transaction(write=True) as conn:
         conn.execute(
             db.decisions.insert().values(
@@ -619,3 +605,23 @@ def decide(request: Request, user: CurrentUser, sid: str, body: DecisionIn) -> d
         explicit = package_decision(conn, sid)
         decisions = finding_decisions(conn, sid)
     return {"decision": explicit, "review_state": review_state(report, decisions, explicit)}
+
+
+def _reviewable(database: db.Database, user: User, sid: str) -> dict[str, Any]:
+    """The report of a submission ``user`` may see and review: 404 when it is not theirs to
+    see (before anything else), 403 for an institution, 409 while it is being checked."""
+    with database.transaction() as conn:
+        row = _load(conn, user, sid)
+        report = _report(conn, sid)
+    require_reviewer(user)
+    if report is None:
+        raise _not_ready(row)
+    return report
+
+
+def _reason(text: str | None, required: bool, zh: str, en: str) -> str | None:
+    """A decision's reason, stripped (None when blank); 422 when ``required`` and blank."""
+    reason = (text or "").strip() or None
+    if required and reason is None:
+        raise ServiceError("reason-required", zh, en, status=422)
+    return reason
