@@ -27,10 +27,11 @@ import logging
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ import sqlalchemy as sa
 from annexkit.checker.batch import _preload, default_check
 from annexkit.checker.discover import PackageSource
 from annexkit.checker.engine import CheckOptions, check_sources, find_packages
-from annexkit.checker.report import build_report
+from annexkit.checker.report import Report, build_report
 from annexkit.checker.result import PackageResult
 from annexkit.service import db
 from annexkit.service import jobs as job_module
@@ -51,7 +52,8 @@ from annexkit.service.storage import BlobStore, StoredFile
 
 log = logging.getLogger("annexkit.service.runner")
 _IDLE_POLL = 5.0
-BATCH = 8
+_DRAW_QUEUE = 64
+BATCH = 32
 """Most submissions one thread claims and checks in one pass of the pool. Enough to spread
 the pool's start-up thin; few enough that two threads still share a burst of uploads and
 that a submission waits for at most this many before its own report is stored."""
@@ -152,7 +154,11 @@ class _Job:
 
 
 def check_batch(
-    database: Database, store: BlobStore, settings: Settings, sids: Sequence[str]
+    database: Database,
+    store: BlobStore,
+    settings: Settings,
+    sids: Sequence[str],
+    draw: DrawLater | None = None,
 ) -> None:
     """Check claimed submissions ``sids`` in as few passes of the checker's pool as their
     options allow (one per profile and claim date), storing each report as it completes."""
@@ -168,7 +174,7 @@ def check_batch(
         groups.setdefault((job.profile, job.claim_date), []).append(job)
     left: list[str] = []
     for (profile, claim_date), group in groups.items():
-        left += _check_group(database, store, settings, group, profile, claim_date)
+        left += _check_group(database, store, settings, group, profile, claim_date, draw)
     for sid in left:
         # Alone, with check_submission's own handling of whatever kept it out of the batch.
         check_submission(database, store, settings, sid, claimed=True)
@@ -206,8 +212,11 @@ def _check_group(
     group: list[_Job],
     profile: str | None,
     claim_date: Any,
+    draw: DrawLater | None = None,
 ) -> list[str]:
-    """One pass of the pool over ``group`` (same options); the ids it could not finish."""
+    """One pass of the pool over ``group`` (same options); the ids it could not finish.
+    The page pictures are drawn afterwards: by ``draw`` (which lays the files out again
+    when it gets to them) or here, before the laid-out files go."""
     left: list[str] = []
     with contextlib.ExitStack() as stack:
         pending: deque[_Job] = deque()
@@ -231,14 +240,14 @@ def _check_group(
             progress=False,
         )
         done: list[PackageResult] = []
-        drawable: list[tuple[str, job_module.Drawable]] = []
+        checked: list[Checked] = []
         try:
-            _finish_ready(database, store, pending, done, left, drawable)
+            _finish_ready(database, pending, done, left, checked)
             results = check_sources([s for job in pending for s in job.sources], options)
             try:
                 for result in results:
                     done.append(result)
-                    _finish_ready(database, store, pending, done, left, drawable)
+                    _finish_ready(database, pending, done, left, checked)
             finally:
                 # Stops the pool's workers at once should storing a report fail mid-batch.
                 if isinstance(results, Generator):
@@ -248,9 +257,15 @@ def _check_group(
                 "a batch of %d submissions stopped; checking the rest one by one", len(group)
             )
         left += [job.sid for job in pending]
-        # After the pool has stopped, while the files are still laid out: the reports are
-        # there already, the pictures follow, drawn for the whole batch in one child.
-        _draw(database, store, drawable)
+        # The reports are stored; the pictures follow, for the whole batch in one child.
+        if checked and draw is not None:
+            draw(checked)
+        elif checked:
+            _draw(
+                database,
+                store,
+                [(c.job.sid, (c.job.sources, c.results, c.report)) for c in checked],
+            )
     return left
 
 
@@ -266,36 +281,102 @@ def _draw(
         log.exception("page pictures of a batch were not stored")
 
 
+def _draw_again(database: Database, store: BlobStore, checked: list[Checked]) -> None:
+    """:func:`_draw` for a batch whose laid-out files are gone: laid out again from the
+    stored uploads (the same packages, found the same way)."""
+    try:
+        with contextlib.ExitStack() as stack:
+            drawable: list[tuple[str, job_module.Drawable]] = []
+            for item in checked:
+                target = stack.enter_context(store.laid_out(item.job.files, item.job.name))
+                drawable.append(
+                    (item.job.sid, (find_packages([target]), item.results, item.report))
+                )
+            _draw(database, store, drawable)
+    except Exception:
+        log.exception("page pictures of a batch were not stored")
+
+
 def _finish_ready(
     database: Database,
-    store: BlobStore,
     pending: deque[_Job],
     done: list[PackageResult],
     left: list[str],
-    drawable: list[tuple[str, job_module.Drawable]],
+    checked: list[Checked],
 ) -> None:
     """Store the report of every leading submission whose packages are all checked; what
-    its pictures need goes to ``drawable``."""
+    its pictures need goes to ``checked``."""
     while pending and len(done) >= len(pending[0].sources):
         job = pending.popleft()
         results = done[: len(job.sources)]
         del done[: len(job.sources)]
         try:
-            drawable.append((job.sid, _store(database, job, results)))
+            checked.append(_store(database, job, results))
         except Exception:
             log.exception("storing the report of submission %s failed", job.sid)
             left.append(job.sid)
 
 
-def _store(database: Database, job: _Job, results: list[PackageResult]) -> job_module.Drawable:
+@dataclass
+class Checked:
+    """A submission of a batch whose report is stored: what its pictures need."""
+
+    job: _Job
+    results: list[PackageResult]
+    report: Report
+
+
+def _store(database: Database, job: _Job, results: list[PackageResult]) -> Checked:
     """What jobs.check_submission does with one submission's results, but the pictures:
-    they are drawn for the whole batch afterwards (:func:`_draw`)."""
+    they are drawn for the whole batch afterwards."""
     for result in results:
         result.path = os.path.relpath(result.path, job.base)
     report = build_report(results)
     revealed = build_report(results, reveal=True)
     job_module.store_report(database, job.sid, report, revealed)
-    return (job.sources, results, report)
+    return Checked(job, results, report)
+
+
+DrawLater = Callable[[list[Checked]], None]
+"""Takes a checked batch's submissions, to draw their pictures later."""
+
+
+class _Drawer:
+    """The local runner's picture thread: a job thread hands over its checked batch and goes
+    on to the next one, so the checks never wait for pictures (niced, these take what the
+    checks leave). It holds no files: each batch is laid out again from the stored uploads
+    when its turn comes. At most :data:`_DRAW_QUEUE` batches wait (then a job thread waits
+    too). Reports are stored before their pictures: a stop that comes between leaves those
+    submissions without pictures, never without reports."""
+
+    def __init__(self, database: Database, store: BlobStore) -> None:
+        self.database, self.store = database, store
+        self._queue: queue.Queue[list[Checked] | None] = queue.Queue(_DRAW_QUEUE)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="annexkit-pictures", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def put(self, checked: list[Checked]) -> None:
+        if not self._stopping.is_set():
+            self._queue.put(checked)
+
+    def stop(self, timeout: float) -> None:
+        self._stopping.set()
+        with contextlib.suppress(queue.Full):
+            self._queue.put_nowait(None)
+        self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                checked = self._queue.get(timeout=_IDLE_POLL)
+            except queue.Empty:
+                continue
+            if checked is None:
+                return
+            _draw_again(self.database, self.store, checked)
 
 
 class LocalRunner:
@@ -312,10 +393,12 @@ class LocalRunner:
         self._wakeup = threading.Condition()
         self._pending = 0
         self._stopping = False
+        self._drawer = _Drawer(database, store)
 
     def start(self, started_at: dt.datetime) -> None:
         requeue_interrupted(self.database, started_at)
         start_fork_server()
+        self._drawer.start()
         for thread in self._threads:
             thread.start()
 
@@ -332,6 +415,7 @@ class LocalRunner:
             self._wakeup.notify_all()
         for thread in self._threads:
             thread.join(timeout)
+        self._drawer.stop(timeout)
 
     def _loop(self) -> None:
         while True:
@@ -342,7 +426,7 @@ class LocalRunner:
             try:
                 sids = claim_batch(self.database, BATCH)
                 if sids:
-                    check_batch(self.database, self.store, self.settings, sids)
+                    check_batch(self.database, self.store, self.settings, sids, self._drawer.put)
                     continue
             except Exception:
                 log.exception("job runner error")
