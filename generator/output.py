@@ -8,10 +8,10 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from annexkit.contract.files import new_file_mode
 from annexkit.contract.text import AnnexkitError
 from annexkit.generator.package import Document
 from annexkit.generator.pdf import convert_to_pdf
-from annexkit.contract.files import new_file_mode
 from annexkit.generator.render import render_docx
 
 
