@@ -90,7 +90,8 @@ reports = sa.Table(
     # The primary key is the submission: a job that runs twice cannot store two reports.
     sa.Column("submission_id", sa.String(32), sa.ForeignKey("submissions.id"), primary_key=True),
     sa.Column("report", sa.Text, nullable=False),
-    # The unmasked report, read only by the audited reveal endpoint.
+    # The findings' unmasked values (jobs.revealed_values), read only by the audited reveal
+    # endpoint; rows of earlier versions hold the whole unmasked report, of the same shape.
     sa.Column("revealed", sa.Text, nullable=False),
     sa.Column("created_at", _TIME, nullable=False),
 )

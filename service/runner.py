@@ -332,8 +332,7 @@ def _store(database: Database, job: _Job, results: list[PackageResult]) -> Check
     for result in results:
         result.path = os.path.relpath(result.path, job.base)
     report = build_report(results)
-    revealed = build_report(results, reveal=True)
-    job_module.store_report(database, job.sid, report, revealed)
+    job_module.store_report(database, job.sid, report, job_module.revealed_values(results))
     return Checked(job, results, report)
 
 
