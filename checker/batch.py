@@ -388,6 +388,9 @@ class _Batch:
                     result = done.result()
                     if self.progress:
                         self.progress.package_done()
+                    # Idle workers get their next documents before the caller takes its
+                    # time over this result (package rules, a report, a database write).
+                    self._dispatch()
                     yield result
                     continue  # refill the window before waiting on workers
                 self._dispatch()

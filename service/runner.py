@@ -32,6 +32,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -240,22 +241,32 @@ def _check_group(
             progress=False,
         )
         done: list[PackageResult] = []
-        checked: list[Checked] = []
-        try:
-            _finish_ready(database, pending, done, left, checked)
-            results = check_sources([s for job in pending for s in job.sources], options)
+        storing: list[tuple[_Job, Future[Checked]]] = []
+        # Reports are built and stored by a thread of their own: while this one is busy, the
+        # pool's workers get no new documents.
+        with ThreadPoolExecutor(1, thread_name_prefix="annexkit-store") as storer:
             try:
-                for result in results:
-                    done.append(result)
-                    _finish_ready(database, pending, done, left, checked)
-            finally:
-                # Stops the pool's workers at once should storing a report fail mid-batch.
-                if isinstance(results, Generator):
-                    results.close()
-        except Exception:
-            log.exception(
-                "a batch of %d submissions stopped; checking the rest one by one", len(group)
-            )
+                _finish_ready(database, pending, done, storer, storing)
+                results = check_sources([s for job in pending for s in job.sources], options)
+                try:
+                    for result in results:
+                        done.append(result)
+                        _finish_ready(database, pending, done, storer, storing)
+                finally:
+                    # Stops the pool's workers at once should the batch stop early.
+                    if isinstance(results, Generator):
+                        results.close()
+            except Exception:
+                log.exception(
+                    "a batch of %d submissions stopped; checking the rest one by one", len(group)
+                )
+        checked: list[Checked] = []
+        for job, future in storing:
+            try:
+                checked.append(future.result())
+            except Exception:
+                log.exception("storing the report of submission %s failed", job.sid)
+                left.append(job.sid)
         left += [job.sid for job in pending]
         # The reports are stored; the pictures follow, for the whole batch in one child.
         if checked and draw is not None:
@@ -301,20 +312,15 @@ def _finish_ready(
     database: Database,
     pending: deque[_Job],
     done: list[PackageResult],
-    left: list[str],
-    checked: list[Checked],
+    storer: ThreadPoolExecutor,
+    storing: list[tuple[_Job, Future[Checked]]],
 ) -> None:
-    """Store the report of every leading submission whose packages are all checked; what
-    its pictures need goes to ``checked``."""
+    """Hand every leading submission whose packages are all checked to ``storer``."""
     while pending and len(done) >= len(pending[0].sources):
         job = pending.popleft()
         results = done[: len(job.sources)]
         del done[: len(job.sources)]
-        try:
-            checked.append(_store(database, job, results))
-        except Exception:
-            log.exception("storing the report of submission %s failed", job.sid)
-            left.append(job.sid)
+        storing.append((job, storer.submit(_store, database, job, results)))
 
 
 @dataclass
