@@ -1,6 +1,9 @@
-"""Options shared by several commands (`check`, `registry add`, `generate`)."""
+"""Options shared by several commands (`check`, `registry add`, `generate`, and the
+service's `serve`, `worker` and `users`)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
@@ -67,4 +70,21 @@ max_cells = click.option(
     default=500_000,
     show_default=True,
     help="XLSX 单元格数上限 / An XLSX defining more cells than this is refused unread.",
+)
+
+service_db = click.option(
+    "--db",
+    "db_url",
+    default=None,
+    help="数据库 / Database URL: sqlite:///FILE or postgresql+psycopg://USER:PASSWORD@HOST/DB "
+    "(default: SQLite in the data folder).",
+)
+service_data = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("annex-data"),
+    show_default=True,
+    help="数据文件夹 / The service's folder: uploaded files (by content hash) and the default "
+    "SQLite database.",
 )

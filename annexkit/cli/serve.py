@@ -7,38 +7,17 @@ from typing import TYPE_CHECKING
 
 import click
 
+from annexkit.cli import options as cli_options
 from annexkit.cli.errors import CommandError
 
 if TYPE_CHECKING:
     from annexkit.service.settings import Settings
 
-_db = click.option(
-    "--db",
-    "db_url",
-    default=None,
-    help="数据库 Database URL: sqlite:///FILE or postgresql+psycopg://USER:PASSWORD@HOST/DB "
-    "(default: SQLite in the data folder).",
-)
-_data = click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("annex-data"),
-    show_default=True,
-    help="数据文件夹 Folder for uploaded files (by content hash) and the default SQLite database.",
-)
 _check_processes = click.option(
     "--check-processes",
     type=click.IntRange(min=1),
     default=None,
     help="每个任务的检查进程数 Checker processes per job (default: the number of cores).",
-)
-_timeout = click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=120.0,
-    show_default=True,
-    help="单个文件的检查时限（秒）Seconds one document may take.",
 )
 _stalled = click.option(
     "--stalled-after",
@@ -81,8 +60,8 @@ def _settings(
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口 Port."
 )
-@_db
-@_data
+@cli_options.service_db
+@cli_options.service_data
 @click.option(
     "--workers",
     type=click.IntRange(min=0),
@@ -92,7 +71,7 @@ def _settings(
     "them to `annex worker`).",
 )
 @_check_processes
-@_timeout
+@cli_options.timeout
 @click.option(
     "--max-upload-mb",
     type=click.FloatRange(min=0.001),
@@ -150,7 +129,7 @@ def serve(
 @click.option(
     "--db", "db_url", required=True, help="数据库 PostgreSQL URL (postgresql+psycopg://…)."
 )
-@_data
+@cli_options.service_data
 @click.option(
     "--concurrency",
     type=click.IntRange(min=1),
@@ -159,7 +138,7 @@ def serve(
     help="同时运行的任务数 Jobs run at once.",
 )
 @_check_processes
-@_timeout
+@cli_options.timeout
 @_stalled
 def worker(
     db_url: str,

@@ -8,25 +8,11 @@ from typing import TYPE_CHECKING
 
 import click
 
+from annexkit.cli import options as cli_options
 from annexkit.cli.errors import CommandError
 
 if TYPE_CHECKING:
     from annexkit.service.db import Database
-
-_db = click.option(
-    "--db",
-    "db_url",
-    default=None,
-    help="数据库 Database URL (default: SQLite in the data folder), as for `annex serve`.",
-)
-_data = click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("annex-data"),
-    show_default=True,
-    help="数据文件夹 The service's data folder.",
-)
 
 
 def _database(db_url: str | None, data_dir: Path) -> Database:
@@ -63,8 +49,8 @@ def users() -> None:
     is_flag=True,
     help="从标准输入读取网页登录密码 Read a web-page password from standard input.",
 )
-@_db
-@_data
+@cli_options.service_db
+@cli_options.service_data
 def add(
     name: str,
     role: str,
@@ -98,8 +84,8 @@ def add(
 
 @users.command("token")
 @click.argument("name")
-@_db
-@_data
+@cli_options.service_db
+@cli_options.service_data
 def token(name: str, db_url: str | None, data_dir: Path) -> None:
     """发放新的 API 令牌（旧令牌立即失效）/ Issue a new API token; the old one stops working.
 
@@ -121,8 +107,8 @@ def token(name: str, db_url: str | None, data_dir: Path) -> None:
 
 @users.command("password")
 @click.argument("name")
-@_db
-@_data
+@cli_options.service_db
+@cli_options.service_data
 def password(name: str, db_url: str | None, data_dir: Path) -> None:
     """从标准输入设置网页登录密码 / Set a web-page password, read from standard input."""
     from annexkit.service.users import set_password
@@ -139,8 +125,8 @@ def password(name: str, db_url: str | None, data_dir: Path) -> None:
 
 
 @users.command("list")
-@_db
-@_data
+@cli_options.service_db
+@cli_options.service_data
 def list_(db_url: str | None, data_dir: Path) -> None:
     """列出用户 / List the users."""
     from annexkit.service.users import list_users
@@ -160,8 +146,8 @@ def list_(db_url: str | None, data_dir: Path) -> None:
 
 @users.command("disable")
 @click.argument("name")
-@_db
-@_data
+@cli_options.service_db
+@cli_options.service_data
 def disable(name: str, db_url: str | None, data_dir: Path) -> None:
     """停用用户（其令牌立即失效）/ Disable a user: its token stops working at once."""
     from annexkit.service.users import disable_user
