@@ -14,7 +14,7 @@
 4. serves ``annex serve``'s app in this process, submits — as the institution, whose credit
    code is the sample packages' enterprise's — every package of ``samples/packages/`` (their
    documents and ``package.yaml``, not ``expected.yaml``) and the PDFs just generated, each
-   as a zip, skipping those an earlier run submitted already;
+   as the files of one upload, skipping those an earlier run submitted already;
 5. prints the address and both accounts' names, tokens and passwords, then serves until
    Ctrl-C (or SIGTERM), and exits 0.
 
