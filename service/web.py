@@ -603,13 +603,9 @@ def review_form(
     reason: Annotated[str, Form()] = "",
 ) -> Response:
     """The review buttons of a finding: ``POST /api/v1/…/findings/{n}/review``'s logic."""
-    session = request_session(request)
-    if session is None:
-        return _to_login(request)
-    if not same_token(csrf, session.csrf):
-        return _error_page(request, session, _forbidden_form())
-    if not _SID.fullmatch(sid):
-        return _error_page(request, session, not_found())
+    session = _form_session(request, sid, csrf)
+    if not isinstance(session, Session):
+        return session
     if not n.isdigit() or len(n) > 9:
         return _error_page(request, session, not_found("finding"))
     number = int(n)
@@ -636,13 +632,9 @@ def decision_form(
     reason: Annotated[str, Form()] = "",
 ) -> Response:
     """Pass or return the package: ``POST /api/v1/…/decision``'s logic."""
-    session = request_session(request)
-    if session is None:
-        return _to_login(request)
-    if not same_token(csrf, session.csrf):
-        return _error_page(request, session, _forbidden_form())
-    if not _SID.fullmatch(sid):
-        return _error_page(request, session, not_found())
+    session = _form_session(request, sid, csrf)
+    if not isinstance(session, Session):
+        return session
     try:
         body = api.DecisionIn(decision=decision, reason=reason or None)  # type: ignore[arg-type]
     except ValidationError:
@@ -655,6 +647,19 @@ def decision_form(
         None,
         "decided",
     )
+
+
+def _form_session(request: Request, sid: str, csrf: str) -> Session | Response:
+    """The session behind a form posted about submission ``sid``, or the answer instead: the
+    sign-in page, the refusal of a form without its session's token, or a 404 page."""
+    session = request_session(request)
+    if session is None:
+        return _to_login(request)
+    if not same_token(csrf, session.csrf):
+        return _error_page(request, session, _forbidden_form())
+    if not _SID.fullmatch(sid):
+        return _error_page(request, session, not_found())
+    return session
 
 
 def _act(
